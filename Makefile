@@ -1,0 +1,48 @@
+# Thin wrapper around CMake.  "make demo" and "make test" first install the
+# build dependencies that are missing (apt-get, only when run as root).
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+DEPS := cmake pkg-config gcc make libpcre2-dev libxml2-dev zlib1g-dev libarchive-dev check
+
+.PHONY: all deps build test demo bench sanitize clean
+
+all: build
+
+deps:
+	@missing=""; \
+	if command -v dpkg >/dev/null 2>&1; then \
+	  for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing build dependencies:$$missing"; \
+	    echo "run 'make' as root, or: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# Diagnoses the bundled sample bundle; exit status 1 just means "findings".
+demo: build
+	@./$(BUILD)/tlsdiag samples/bundle; rc=$$?; [ $$rc -le 1 ] || exit $$rc
+
+bench: build
+	cmake --build $(BUILD) --target bench
+
+# The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTD_SANITIZE=address,undefined $(CMAKE_FLAGS)
+	cmake --build build-asan -j$(JOBS)
+	ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,120 @@
+/* Memory-mapped and read-once inputs (see input.h). */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int td_input_open_file(struct td_input *in, const char *path, struct td_err *err)
+{
+	memset(in, 0, sizeof(*in));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return td_err_set(err, TD_E_IO, "cannot open '%s': %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return td_err_set(err, TD_E_IO, "cannot stat '%s': %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* Pipes and character devices: read them like stdin. */
+		int rc = td_input_read_fd(in, fd, SIZE_MAX / 2, err);
+		close(fd);
+		return rc;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		in->data = (const uint8_t *)"";
+		return TD_OK;
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX / 2) {
+		close(fd);
+		return td_err_set(err, TD_E_LIMIT, "'%s' is too large to map", path);
+	}
+	size_t len = (size_t)st.st_size;
+	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	int e = errno;
+	close(fd);
+	if (map == MAP_FAILED)
+		return td_err_set(err, TD_E_IO, "cannot map '%s': %s", path, strerror(e));
+	madvise(map, len, MADV_SEQUENTIAL);
+	in->map = map;
+	in->map_len = len;
+	in->data = map;
+	in->len = len;
+	return TD_OK;
+}
+
+int td_input_read_fd(struct td_input *in, int fd, size_t max, struct td_err *err)
+{
+	memset(in, 0, sizeof(*in));
+	size_t cap = 65536, len = 0;
+	uint8_t *buf = malloc(cap);
+	if (!buf)
+		return td_err_set(err, TD_E_NOMEM, "out of memory reading input");
+	for (;;) {
+		if (len == cap) {
+			if (cap >= max) {
+				free(buf);
+				return td_err_set(err, TD_E_LIMIT, "input larger than %zu bytes", max);
+			}
+			size_t ncap = cap * 2 > max ? max : cap * 2;
+			uint8_t *nb = realloc(buf, ncap);
+			if (!nb) {
+				free(buf);
+				return td_err_set(err, TD_E_NOMEM, "out of memory reading input");
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(buf);
+			return td_err_set(err, TD_E_IO, "read failed: %s", strerror(e));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	in->owned = buf;
+	in->data = buf;
+	in->len = len;
+	return TD_OK;
+}
+
+void td_input_from_memory(struct td_input *in, const void *p, size_t len)
+{
+	memset(in, 0, sizeof(*in));
+	in->data = p;
+	in->len = len;
+}
+
+void td_input_drop(struct td_input *in, size_t upto)
+{
+	if (!in->map)
+		return;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t end = upto / page * page;
+	if (end > in->map_len)
+		end = in->map_len / page * page;
+	if (end <= in->dropped)
+		return;
+	madvise((char *)in->map + in->dropped, end - in->dropped, MADV_DONTNEED);
+	in->dropped = end;
+}
+
+void td_input_release(struct td_input *in)
+{
+	if (in->map)
+		munmap(in->map, in->map_len);
+	free(in->owned);
+	memset(in, 0, sizeof(*in));
+}

@@ -1,0 +1,33 @@
+/* Whole inputs in memory without copying them: files are memory-mapped,
+ * standard input is read once, and archive members (later) are handed over
+ * as buffers.  A parser only ever sees data/len.
+ */
+#ifndef TD_INPUT_H
+#define TD_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct td_input {
+	const uint8_t *data;
+	size_t len;
+	void *map;      /* mmap'ed region, or NULL */
+	size_t map_len;
+	uint8_t *owned; /* malloc'ed copy, or NULL */
+	size_t dropped; /* bytes at the front already given back to the OS */
+};
+
+/* Maps the regular file at path read-only.  An empty file gives len 0. */
+int td_input_open_file(struct td_input *in, const char *path, struct td_err *err) TD_WUR;
+/* Reads fd to its end into memory (at most max bytes, else TD_E_LIMIT). */
+int td_input_read_fd(struct td_input *in, int fd, size_t max, struct td_err *err) TD_WUR;
+/* Borrows p[0..len) (caller keeps ownership and lifetime). */
+void td_input_from_memory(struct td_input *in, const void *p, size_t len);
+/* Tells the OS that bytes [0, upto) will not be read again, so a long
+ * sequential scan keeps a bounded resident set. */
+void td_input_drop(struct td_input *in, size_t upto);
+void td_input_release(struct td_input *in);
+
+#endif

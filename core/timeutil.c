@@ -1,0 +1,204 @@
+/* Civil time <-> ticks conversions (see timeutil.h).  The day arithmetic is
+ * the well-known days-from-civil algorithm on a proleptic Gregorian
+ * calendar. */
+#include "timeutil.h"
+
+#include <stdio.h>
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t yy = (int64_t)yoe + era * 400;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned dd = doy - (153 * mp + 2) / 5 + 1;
+	unsigned mm = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yy + (mm <= 2));
+	*m = (int)mm;
+	*d = (int)dd;
+}
+
+static bool is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+bool td_time_from_civil(int year, int month, int day, int hour, int min, int sec,
+			int64_t frac_ticks, int64_t *out)
+{
+	if (year < 1601 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+	    day > days_in_month(year, month) || hour < 0 || hour > 23 || min < 0 || min > 59 ||
+	    sec < 0 || sec > 60 || frac_ticks < 0 || frac_ticks >= TD_TICKS_PER_SEC)
+		return false;
+	int64_t days = days_from_civil(year, (unsigned)month, (unsigned)day);
+	int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec;
+	*out = secs * TD_TICKS_PER_SEC + frac_ticks;
+	return true;
+}
+
+void td_time_to_civil(int64_t ticks, int *year, int *month, int *day, int *hour, int *min,
+		      int *sec, int64_t *frac_ticks)
+{
+	int64_t secs = ticks / TD_TICKS_PER_SEC;
+	int64_t frac = ticks % TD_TICKS_PER_SEC;
+	if (frac < 0) {
+		frac += TD_TICKS_PER_SEC;
+		secs--;
+	}
+	int64_t days = secs / 86400;
+	int64_t rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil_from_days(days, year, month, day);
+	*hour = (int)(rem / 3600);
+	*min = (int)(rem / 60 % 60);
+	*sec = (int)(rem % 60);
+	*frac_ticks = frac;
+}
+
+int64_t td_time_from_filetime(uint64_t filetime)
+{
+	/* 1601-01-01 to 1970-01-01 is 11644473600 seconds. */
+	return (int64_t)(filetime - UINT64_C(116444736000000000));
+}
+
+size_t td_time_parse_fraction(struct td_str s, int64_t *ticks)
+{
+	int64_t v = 0;
+	size_t i = 0;
+	while (i < s.len && i < 9 && td_is_digit((unsigned char)s.p[i])) {
+		if (i < 7)
+			v = v * 10 + (s.p[i] - '0');
+		i++;
+	}
+	for (size_t k = i; k < 7; k++)
+		v *= 10;
+	*ticks = v;
+	return i;
+}
+
+size_t td_time_format(char *out, size_t cap, int64_t ticks, unsigned digits, enum td_zone zone)
+{
+	int y, mo, d, h, mi, s;
+	int64_t frac;
+	td_time_to_civil(ticks, &y, &mo, &d, &h, &mi, &s, &frac);
+	int n = snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, s);
+	if (n < 0 || (size_t)n >= cap)
+		return 0;
+	size_t len = (size_t)n;
+	if (digits > 7)
+		digits = 7;
+	if (digits && len + 1 + digits < cap) {
+		char f[8];
+		snprintf(f, sizeof(f), "%07lld", (long long)frac);
+		out[len++] = '.';
+		for (unsigned i = 0; i < digits; i++)
+			out[len++] = f[i];
+	}
+	if (zone == TD_ZONE_UTC && len + 1 < cap)
+		out[len++] = 'Z';
+	out[len] = '\0';
+	return len;
+}
+
+/* Reads exactly n digits at s[*i]. */
+static bool fixed_digits(struct td_str s, size_t *i, size_t n, int *out)
+{
+	if (s.len < n || *i > s.len - n)
+		return false;
+	int v = 0;
+	for (size_t k = 0; k < n; k++) {
+		char c = s.p[*i + k];
+		if (!td_is_digit((unsigned char)c))
+			return false;
+		v = v * 10 + (c - '0');
+	}
+	*i += n;
+	*out = v;
+	return true;
+}
+
+static bool expect(struct td_str s, size_t *i, char c)
+{
+	if (*i < s.len && s.p[*i] == c) {
+		(*i)++;
+		return true;
+	}
+	return false;
+}
+
+size_t td_time_parse_iso8601(struct td_str s, struct td_time *t)
+{
+	size_t i = 0;
+	int y, mo, d, h, mi, sec = 0;
+	int64_t frac = 0;
+	size_t digits = 0;
+	if (!fixed_digits(s, &i, 4, &y) || !expect(s, &i, '-') || !fixed_digits(s, &i, 2, &mo) ||
+	    !expect(s, &i, '-') || !fixed_digits(s, &i, 2, &d))
+		return 0;
+	if (!(expect(s, &i, 'T') || expect(s, &i, ' ')))
+		return 0;
+	if (!fixed_digits(s, &i, 2, &h) || !expect(s, &i, ':') || !fixed_digits(s, &i, 2, &mi))
+		return 0;
+	if (expect(s, &i, ':')) {
+		if (!fixed_digits(s, &i, 2, &sec))
+			return 0;
+		if (i < s.len && (s.p[i] == '.' || s.p[i] == ',')) {
+			digits = td_time_parse_fraction(td_str_slice(s, i + 1, s.len), &frac);
+			if (digits)
+				i += 1 + digits;
+		}
+	}
+	int64_t ticks;
+	if (!td_time_from_civil(y, mo, d, h, mi, sec, frac, &ticks))
+		return 0;
+	enum td_zone zone = TD_ZONE_LOCAL;
+	if (expect(s, &i, 'Z') || expect(s, &i, 'z')) {
+		zone = TD_ZONE_UTC;
+	} else if (i < s.len && (s.p[i] == '+' || s.p[i] == '-')) {
+		size_t j = i + 1;
+		int oh, om = 0;
+		if (fixed_digits(s, &j, 2, &oh)) {
+			size_t save = j;
+			if (!(expect(s, &j, ':') && fixed_digits(s, &j, 2, &om))) {
+				j = save;
+				if (!fixed_digits(s, &j, 2, &om)) {
+					j = save;
+					om = 0;
+				}
+			}
+			if (oh <= 14 && om < 60) {
+				int64_t off = (int64_t)(oh * 60 + om) * TD_TICKS_PER_MIN;
+				ticks += s.p[i] == '+' ? -off : off;
+				zone = TD_ZONE_UTC;
+				i = j;
+			}
+		}
+	}
+	t->ticks = ticks;
+	t->zone = (uint8_t)zone;
+	t->digits = (uint8_t)digits;
+	t->text = td_str_slice(s, 0, i);
+	return i;
+}

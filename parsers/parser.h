@@ -1,0 +1,124 @@
+/* The parser interface: bytes in, events out.
+ *
+ * Parsers never open files: they are fed text from memory, so tests and
+ * fuzzers drive them exactly as the tool does.  Text parsers are incremental:
+ * td_parse_text() decodes the input to UTF-8 (in place for UTF-8 inputs) and
+ * feeds it in windows (struct td_chunk).  feed() emits every complete record
+ * of the window through td_emit() and reports how many bytes it consumed;
+ * the unconsumed tail (an incomplete last record) is offered again, extended,
+ * in the next window.  When `eof` is set the parser must consume everything;
+ * when `force` is set the window cannot grow any more and the parser must
+ * consume at least one record even if it looks incomplete.  Parser state
+ * (line counts, the time zone found in a header, ...) lives in the
+ * parser's own state struct between calls.
+ *
+ * Events reach the caller through struct td_parse_ctx; an event is valid only
+ * during that callback.  Problems in the input are reported with
+ * td_parse_diag() and parsing goes on: a parser returns an error only for
+ * memory exhaustion or when the callback asks to stop.
+ */
+#ifndef TD_PARSER_H
+#define TD_PARSER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "encoding.h"
+#include "err.h"
+#include "event.h"
+#include "str.h"
+
+/* Receives every event; returns 0 to go on, non-zero to stop parsing. */
+typedef int (*td_event_cb)(const struct td_event *ev, void *user);
+
+/* Largest window handed to feed(), hence the largest record kept whole. */
+#define TD_MAX_WINDOW ((size_t)64 << 20)
+/* Initial window size. */
+#define TD_WINDOW ((size_t)8 << 20)
+/* Longest message kept in an event; longer ones are cut with a note. */
+#define TD_MAX_MESSAGE ((size_t)1 << 20)
+
+struct td_parse_ctx {
+	td_event_cb cb;
+	void *user;
+	struct td_diag *diag;
+	struct td_str path;
+	/* Filled by the driver. */
+	enum td_format format;
+	enum td_encoding encoding;
+	uint64_t events;   /* events emitted so far */
+	uint64_t orig_base;   /* original offset of the current window start */
+	uint64_t window_pos;  /* UTF-8 stream position of the window start */
+	const char *window;   /* the current window */
+	/* Cursor for mapping stream positions to original offsets. */
+	uint64_t map_pos, map_orig;
+};
+
+struct td_chunk {
+	const char *p;
+	size_t len;
+	uint64_t pos;  /* UTF-8 stream position of p[0] */
+	uint64_t line; /* 1-based line number of p[0] */
+	bool eof;
+	bool force;
+};
+
+struct td_text_parser {
+	enum td_format format;
+	const char *name;
+	/* How sure the parser is that `head` (the first decoded bytes of an
+	 * input, up to 64 KiB) is its format: 0 (no) .. 100 (certain). */
+	int (*probe)(struct td_str head);
+	size_t state_size;
+	/* state is zeroed before init. */
+	int (*init)(void *state, struct td_parse_ctx *ctx);
+	int (*feed)(void *state, const struct td_chunk *chunk, struct td_parse_ctx *ctx,
+		    size_t *consumed);
+	void (*release)(void *state);
+};
+
+/* Hands ev to the caller: sets its path and format and turns ev->offset
+ * from a stream position into an original byte offset.  Returns TD_E_STOP
+ * when the callback asked to stop, TD_OK otherwise. */
+int td_emit(struct td_parse_ctx *ctx, struct td_event *ev) TD_WUR;
+/* Records a problem at a stream position (mapped to an original offset). */
+void td_parse_diag(struct td_parse_ctx *ctx, enum td_diag_level level, uint64_t pos,
+		   uint64_t line, const char *fmt, ...) TD_PRINTF(5, 6);
+
+/* All text parsers, most specific first. */
+extern const struct td_text_parser td_parser_cmtrace;
+extern const struct td_text_parser td_parser_smstrace;
+extern const struct td_text_parser td_parser_errorlog;
+extern const struct td_text_parser td_parser_apptext;
+extern const struct td_text_parser td_parser_plain;
+
+/* The parser for a format, or NULL. */
+const struct td_text_parser *td_parser_for(enum td_format f);
+/* Picks the text parser whose probe is most confident about `head` (plain
+ * text when none is). */
+const struct td_text_parser *td_parser_sniff(struct td_str head);
+
+/* What td_parse_text() found out about an input. */
+struct td_parse_info {
+	enum td_encoding encoding;
+	enum td_format format;
+	uint64_t events;
+};
+
+/* Detects the encoding and (unless `force_format` is set) the format of
+ * `in`, then parses all of it, calling cb for every event.  `release_hint`,
+ * when not NULL, is called with the number of leading input bytes that will
+ * not be read again (see td_input_drop()).  Returns TD_OK, TD_E_STOP or
+ * TD_E_NOMEM; problems in the data go to diag. */
+int td_parse_text(struct td_bytes in, const struct td_text_parser *force_format,
+		  struct td_parse_ctx *ctx, struct td_parse_info *info,
+		  void (*release_hint)(void *hint_user, size_t upto), void *hint_user) TD_WUR;
+
+/* Convenience for tests and fuzzers: parse memory with a given parser (or
+ * sniffing when p is NULL). */
+int td_parse_memory(const struct td_text_parser *p, const void *data, size_t len, td_event_cb cb,
+		    void *user, struct td_diag *diag, struct td_parse_info *info) TD_WUR;
+
+#endif
