@@ -1,0 +1,21 @@
+/* The tlsdiag subcommands; each returns the process exit status. */
+#ifndef TD_COMMANDS_H
+#define TD_COMMANDS_H
+
+#include <stdio.h>
+
+#include "sigdb.h"
+
+/* Exit statuses (documented in README.md). */
+enum {
+	TD_EXIT_CLEAN = 0,    /* no warning or error finding */
+	TD_EXIT_FINDINGS = 1, /* at least one warning or error finding */
+	TD_EXIT_TROUBLE = 2,  /* usage error, unreadable input, bad database */
+};
+
+/* "tlsdiag signatures list|check|show" */
+int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *format, FILE *out);
+/* Prints the signature in full (also used by "signatures show"). */
+void td_print_signature(FILE *out, const struct td_signature *sig);
+
+#endif

@@ -1,0 +1,182 @@
+/* tlsdiag: command line, and the only place that calls exit(). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "output.h"
+#include "run.h"
+#include "sigpath.h"
+#include "td_config.h"
+
+static const char usage_text[] =
+	"usage: tlsdiag [options] PATH...\n"
+	"       tlsdiag signatures list [--format text|json]\n"
+	"       tlsdiag signatures check\n"
+	"       tlsdiag signatures show ID\n"
+	"\n"
+	"Reads Windows log bundles (files, folders recursively, '-' for standard\n"
+	"input), recognises documented TLS 1.2 migration failures and prints the\n"
+	"evidence and the documented fix.\n"
+	"\n"
+	"options:\n"
+	"  -f, --format FMT       text (default), json or ndjson\n"
+	"      --signatures DIR   signature database folder (default: installed copy)\n"
+	"      --color WHEN       auto (default), always or never; NO_COLOR is honoured\n"
+	"      --max-evidence N   evidence items kept per finding (default 10)\n"
+	"  -v, --verbose          show every kept evidence item and input note\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
+	"\n"
+	"exit status: 0 no warning or error finding, 1 findings, 2 usage error or\n"
+	"unreadable input (everything readable is still reported).\n";
+
+struct options {
+	const char *format;
+	const char *sigdir;
+	const char *color;
+	size_t max_evidence;
+	bool verbose;
+};
+
+static int usage_error(const char *fmt, ...) TD_PRINTF(1, 2);
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("tlsdiag: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'tlsdiag --help'.\n", stderr);
+	return TD_EXIT_TROUBLE;
+}
+
+static bool want_color(const char *when)
+{
+	if (strcmp(when, "always") == 0)
+		return true;
+	if (strcmp(when, "never") == 0)
+		return false;
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	if (nc && *nc)
+		return false;
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+static int diagnose(int npaths, char **paths, const struct options *o)
+{
+	const struct td_output_ops *ops = td_output_find(o->format);
+	if (!ops)
+		return usage_error("unknown format '%s' (use text, json or ndjson)", o->format);
+	struct td_sigdb *db;
+	struct td_err err = { 0 };
+	if (td_sigpath_load(o->sigdir, &db, &err)) {
+		fprintf(stderr, "tlsdiag: %s\n", err.msg);
+		return TD_EXIT_TROUBLE;
+	}
+	struct td_run run;
+	if (td_run_init(&run, db, o->max_evidence, &err)) {
+		fprintf(stderr, "tlsdiag: %s\n", err.msg);
+		td_sigdb_free(db);
+		return TD_EXIT_TROUBLE;
+	}
+	int rc = TD_OK;
+	for (int i = 0; i < npaths && !rc; i++)
+		rc = td_run_path(&run, paths[i]);
+	struct td_run_report rep;
+	if (!rc)
+		rc = td_run_finish(&run, &rep);
+	int status;
+	if (rc) {
+		fprintf(stderr, "tlsdiag: %s\n", td_status_str(rc));
+		status = TD_EXIT_TROUBLE;
+	} else {
+		for (size_t i = 0; i < rep.ninputs; i++)
+			if (rep.inputs[i].error)
+				fprintf(stderr, "tlsdiag: %s: %s\n", rep.inputs[i].path,
+					rep.inputs[i].error);
+		struct td_output_opts oo = { .color = want_color(o->color), .verbose = o->verbose };
+		status = rep.exit_code;
+		if (td_output_write(ops, stdout, &oo, &rep)) {
+			fprintf(stderr, "tlsdiag: cannot write output: %s\n", strerror(errno));
+			status = TD_EXIT_TROUBLE;
+		}
+	}
+	td_run_release(&run);
+	td_sigdb_free(db);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "signatures", required_argument, NULL, 's' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "colour", required_argument, NULL, 'c' },
+		{ "max-evidence", required_argument, NULL, 'e' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { .format = "text", .color = "auto", .max_evidence = TD_DEFAULT_EVIDENCE };
+	bool format_given = false;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o.format = optarg;
+			format_given = true;
+			break;
+		case 's':
+			o.sigdir = optarg;
+			break;
+		case 'c':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+				return usage_error("--color takes auto, always or never, not '%s'",
+						   optarg);
+			o.color = optarg;
+			break;
+		case 'e': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 2 || v > 100000)
+				return usage_error("--max-evidence takes a number from 2 to 100000, not "
+						   "'%s'",
+						   optarg);
+			o.max_evidence = (size_t)v;
+			break;
+		}
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return fflush(stdout) ? TD_EXIT_TROUBLE : TD_EXIT_CLEAN;
+		case 'V':
+			printf("tlsdiag %s\n", TD_VERSION);
+			return fflush(stdout) ? TD_EXIT_TROUBLE : TD_EXIT_CLEAN;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	int nargs = argc - optind;
+	char **args = argv + optind;
+	if (nargs >= 1 && strcmp(args[0], "signatures") == 0)
+		return td_cmd_signatures(nargs - 1, args + 1, o.sigdir, format_given ? o.format : NULL,
+					 stdout);
+	if (nargs == 0)
+		return usage_error("no input given (a file, a folder, or '-' for stdin)");
+	return diagnose(nargs, args, &o);
+}

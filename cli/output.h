@@ -1,0 +1,87 @@
+/* The one output layer: every byte tlsdiag writes to stdout goes through
+ * an output format (text for people, JSON for triage bots, NDJSON for log
+ * shippers).  td_output_write() calls the format's hooks in a fixed order:
+ * begin, input (each), finding (each), plan, facts, summary, end.
+ */
+#ifndef TD_OUTPUT_H
+#define TD_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diagnose.h"
+#include "encoding.h"
+#include "err.h"
+#include "event.h"
+#include "json.h"
+#include "match.h"
+#include "sigdb.h"
+
+/* What tlsdiag learned about one input. */
+struct td_input_report {
+	char *path;
+	enum td_format format;
+	enum td_encoding encoding;
+	uint64_t bytes;
+	uint64_t events;
+	struct td_diag diag;
+	char *error;     /* why it could not be read, or NULL */
+	bool unreadable; /* error is set: counts towards exit status 2 */
+};
+
+struct td_run_report {
+	struct td_input_report *inputs;
+	size_t ninputs;
+	const struct td_diagnosis *dx;
+	const struct td_sigdb *db;
+	uint64_t events;
+	size_t unreadable;
+	int exit_code;
+	struct td_match_stats stats;
+};
+
+struct td_output_opts {
+	bool color;
+	bool verbose;
+};
+
+struct td_output;
+
+struct td_output_ops {
+	const char *name;
+	void (*begin)(struct td_output *o);
+	void (*input)(struct td_output *o, const struct td_input_report *in, size_t index);
+	void (*finding)(struct td_output *o, const struct td_finding *f, size_t index);
+	void (*plan)(struct td_output *o);
+	void (*facts)(struct td_output *o);
+	void (*summary)(struct td_output *o);
+	void (*end)(struct td_output *o);
+};
+
+struct td_output {
+	const struct td_output_ops *ops;
+	FILE *f;
+	struct td_output_opts opts;
+	const struct td_run_report *r;
+	struct td_json json;
+	int section; /* JSON: which top-level array is open */
+};
+
+extern const struct td_output_ops td_output_text;
+extern const struct td_output_ops td_output_json;
+extern const struct td_output_ops td_output_ndjson;
+
+/* The output format with this name, or NULL. */
+const struct td_output_ops *td_output_find(const char *name);
+/* Writes the report; returns TD_E_IO when writing failed (disk full, closed
+ * pipe), TD_OK otherwise. */
+int td_output_write(const struct td_output_ops *ops, FILE *f, const struct td_output_opts *opts,
+		    const struct td_run_report *r) TD_WUR;
+
+/* Shared by the formats: the finding index of each plan item's findings
+ * and a time formatted for display ("" when the time is unknown). */
+size_t td_output_finding_index(const struct td_run_report *r, const struct td_finding *f);
+void td_output_time(char *out, size_t cap, const struct td_time *t);
+
+#endif

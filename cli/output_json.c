@@ -1,0 +1,457 @@
+/* JSON and NDJSON output (schema documented in README.md, "JSON output"). */
+#include <string.h>
+
+#include "output.h"
+#include "td_config.h"
+
+enum { SEC_NONE, SEC_INPUTS, SEC_FINDINGS };
+
+static void time_value(struct td_json *j, const struct td_time *t)
+{
+	char buf[48];
+	td_output_time(buf, sizeof(buf), t);
+	if (buf[0])
+		td_json_cstr(j, buf);
+	else
+		td_json_null(j);
+}
+
+static void u64_or_null(struct td_json *j, uint64_t v)
+{
+	if (v)
+		td_json_u64(j, v);
+	else
+		td_json_null(j);
+}
+
+static void write_input(struct td_json *j, const struct td_input_report *in)
+{
+	td_json_object_begin(j);
+	td_json_key(j, "path");
+	td_json_cstr(j, in->path);
+	td_json_key(j, "format");
+	td_json_cstr(j, in->error ? NULL : td_format_name(in->format));
+	td_json_key(j, "encoding");
+	td_json_cstr(j, in->error ? NULL : td_encoding_name(in->encoding));
+	td_json_key(j, "bytes");
+	td_json_u64(j, in->bytes);
+	td_json_key(j, "events");
+	td_json_u64(j, in->events);
+	td_json_key(j, "error");
+	td_json_cstr(j, in->error);
+	td_json_key(j, "diagnostics");
+	td_json_array_begin(j);
+	for (size_t i = 0; i < in->diag.n; i++) {
+		const struct td_diag_entry *d = &in->diag.items[i];
+		td_json_object_begin(j);
+		td_json_key(j, "level");
+		td_json_cstr(j, td_diag_level_name(d->level));
+		td_json_key(j, "offset");
+		if (d->offset == TD_DIAG_NO_OFFSET)
+			td_json_null(j);
+		else
+			td_json_u64(j, d->offset);
+		td_json_key(j, "line");
+		u64_or_null(j, d->line);
+		td_json_key(j, "message");
+		td_json_cstr(j, d->msg);
+		td_json_object_end(j);
+	}
+	td_json_array_end(j);
+	td_json_key(j, "diagnostics_dropped");
+	td_json_u64(j, in->diag.dropped);
+	td_json_object_end(j);
+}
+
+static void write_evidence(struct td_json *j, const struct td_evidence *e)
+{
+	td_json_object_begin(j);
+	td_json_key(j, "path");
+	td_json_cstr(j, e->path);
+	td_json_key(j, "line");
+	u64_or_null(j, e->line);
+	td_json_key(j, "line_end");
+	u64_or_null(j, e->line_end);
+	td_json_key(j, "record");
+	u64_or_null(j, e->record);
+	td_json_key(j, "offset");
+	td_json_u64(j, e->offset);
+	td_json_key(j, "time");
+	time_value(j, &e->time);
+	td_json_key(j, "time_text");
+	if (e->time.text.len)
+		td_json_str(j, e->time.text);
+	else
+		td_json_null(j);
+	td_json_key(j, "role");
+	td_json_cstr(j, td_role_name(e->role));
+	td_json_key(j, "component");
+	td_json_cstr(j, e->component);
+	td_json_key(j, "host");
+	td_json_cstr(j, e->host);
+	td_json_key(j, "excerpt");
+	td_json_cstr(j, e->excerpt);
+	td_json_key(j, "captures");
+	td_json_object_begin(j);
+	for (size_t i = 0; i < e->ncaps; i++) {
+		td_json_key(j, e->caps[i].name);
+		td_json_cstr(j, e->caps[i].value);
+	}
+	td_json_object_end(j);
+	td_json_object_end(j);
+}
+
+static void write_ref_keys(struct td_json *j, const struct td_reference *const *refs, size_t n)
+{
+	td_json_array_begin(j);
+	for (size_t i = 0; i < n; i++)
+		td_json_cstr(j, refs[i]->key);
+	td_json_array_end(j);
+}
+
+static void write_remedy(struct td_json *j, const struct td_remedy *r)
+{
+	td_json_object_begin(j);
+	td_json_key(j, "id");
+	td_json_cstr(j, r->id);
+	td_json_key(j, "title");
+	td_json_cstr(j, r->title);
+	td_json_key(j, "phase");
+	td_json_cstr(j, td_phase_name(r->phase));
+	td_json_key(j, "steps");
+	td_json_array_begin(j);
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct td_step *s = &r->steps[i];
+		td_json_object_begin(j);
+		td_json_key(j, "kind");
+		td_json_cstr(j, td_step_kind_name(s->kind));
+		td_json_key(j, "text");
+		td_json_cstr(j, s->text);
+		if (s->kb) {
+			td_json_key(j, "kb");
+			td_json_cstr(j, s->kb);
+		}
+		if (s->path) {
+			td_json_key(j, "path");
+			td_json_cstr(j, s->path);
+		}
+		if (s->content) {
+			td_json_key(j, "content");
+			td_json_cstr(j, s->content);
+		}
+		if (s->nvalues) {
+			td_json_key(j, "registry");
+			td_json_array_begin(j);
+			for (size_t v = 0; v < s->nvalues; v++) {
+				td_json_object_begin(j);
+				td_json_key(j, "key");
+				td_json_cstr(j, s->values[v].key);
+				td_json_key(j, "name");
+				td_json_cstr(j, s->values[v].name);
+				td_json_key(j, "type");
+				td_json_cstr(j, s->values[v].type);
+				td_json_key(j, "data");
+				td_json_cstr(j, s->values[v].data);
+				td_json_object_end(j);
+			}
+			td_json_array_end(j);
+		}
+		td_json_object_end(j);
+	}
+	td_json_array_end(j);
+	td_json_key(j, "references");
+	write_ref_keys(j, r->refs, r->nrefs);
+	td_json_object_end(j);
+}
+
+static void write_finding_fields(struct td_json *j, const struct td_finding *f)
+{
+	const struct td_signature *s = f->sig;
+	td_json_key(j, "id");
+	td_json_cstr(j, s->id);
+	td_json_key(j, "kb");
+	td_json_cstr(j, s->kb);
+	td_json_key(j, "title");
+	td_json_cstr(j, s->title);
+	td_json_key(j, "severity");
+	td_json_cstr(j, td_severity_name(f->severity));
+	td_json_key(j, "confidence");
+	td_json_cstr(j, td_confidence_name(f->confidence));
+	td_json_key(j, "community");
+	td_json_bool(j, s->community);
+	td_json_key(j, "count");
+	td_json_u64(j, f->count);
+	td_json_key(j, "supports");
+	td_json_u64(j, f->supports);
+	td_json_key(j, "first_time");
+	time_value(j, &f->first);
+	td_json_key(j, "last_time");
+	time_value(j, &f->last);
+	td_json_key(j, "cause");
+	td_json_cstr(j, s->cause);
+	td_json_key(j, "detail");
+	td_json_cstr(j, f->detail);
+	td_json_key(j, "evidence");
+	td_json_array_begin(j);
+	for (size_t i = 0; i < f->nevidence; i++)
+		write_evidence(j, &f->evidence[i]);
+	td_json_array_end(j);
+	td_json_key(j, "remedies");
+	td_json_array_begin(j);
+	for (size_t i = 0; i < s->nremedies; i++)
+		write_remedy(j, s->remedies[i]);
+	td_json_array_end(j);
+	td_json_key(j, "references");
+	td_json_array_begin(j);
+	for (size_t i = 0; i < s->nrefs; i++) {
+		const struct td_reference *r = s->refs[i];
+		td_json_object_begin(j);
+		td_json_key(j, "key");
+		td_json_cstr(j, r->key);
+		td_json_key(j, "title");
+		td_json_cstr(j, r->title);
+		td_json_key(j, "url");
+		td_json_cstr(j, r->url);
+		td_json_key(j, "community");
+		td_json_bool(j, r->community);
+		td_json_object_end(j);
+	}
+	td_json_array_end(j);
+}
+
+static void write_plan(struct td_json *j, const struct td_diagnosis *dx)
+{
+	td_json_array_begin(j);
+	for (size_t i = 0; dx && i < dx->nplan; i++) {
+		const struct td_plan_item *it = &dx->plan[i];
+		td_json_object_begin(j);
+		td_json_key(j, "order");
+		td_json_u64(j, i + 1);
+		td_json_key(j, "remedy");
+		td_json_cstr(j, it->remedy->id);
+		td_json_key(j, "title");
+		td_json_cstr(j, it->remedy->title);
+		td_json_key(j, "phase");
+		td_json_cstr(j, td_phase_name(it->remedy->phase));
+		td_json_key(j, "findings");
+		td_json_array_begin(j);
+		for (size_t k = 0; k < it->nfindings; k++)
+			td_json_cstr(j, it->findings[k]->sig->id);
+		td_json_array_end(j);
+		td_json_object_end(j);
+	}
+	td_json_array_end(j);
+}
+
+static void write_facts(struct td_json *j, const struct td_diagnosis *dx)
+{
+	td_json_object_begin(j);
+	for (size_t i = 0; dx && i < dx->nfacts; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(dx->facts[k].name, dx->facts[i].name) == 0;
+		if (seen)
+			continue;
+		td_json_key(j, dx->facts[i].name);
+		td_json_array_begin(j);
+		for (size_t k = i; k < dx->nfacts; k++) {
+			const struct td_fact *fa = &dx->facts[k];
+			if (strcmp(fa->name, dx->facts[i].name) != 0)
+				continue;
+			td_json_object_begin(j);
+			td_json_key(j, "value");
+			td_json_cstr(j, fa->value);
+			td_json_key(j, "path");
+			td_json_cstr(j, fa->path);
+			td_json_key(j, "line");
+			u64_or_null(j, fa->line);
+			td_json_object_end(j);
+		}
+		td_json_array_end(j);
+	}
+	td_json_object_end(j);
+}
+
+static void write_summary_fields(struct td_json *j, const struct td_run_report *r)
+{
+	const struct td_diagnosis *dx = r->dx;
+	td_json_key(j, "inputs");
+	td_json_u64(j, r->ninputs);
+	td_json_key(j, "unreadable");
+	td_json_u64(j, r->unreadable);
+	td_json_key(j, "events");
+	td_json_u64(j, r->events);
+	td_json_key(j, "findings");
+	td_json_u64(j, dx ? dx->nfindings : 0);
+	td_json_key(j, "errors");
+	td_json_u64(j, dx ? dx->count[TD_SEV_ERROR] : 0);
+	td_json_key(j, "warnings");
+	td_json_u64(j, dx ? dx->count[TD_SEV_WARNING] : 0);
+	td_json_key(j, "info");
+	td_json_u64(j, dx ? dx->count[TD_SEV_INFO] : 0);
+	td_json_key(j, "exit_code");
+	td_json_i64(j, r->exit_code);
+}
+
+static void tool(struct td_json *j)
+{
+	td_json_key(j, "tool");
+	td_json_object_begin(j);
+	td_json_key(j, "name");
+	td_json_cstr(j, "tlsdiag");
+	td_json_key(j, "version");
+	td_json_cstr(j, TD_VERSION);
+	td_json_object_end(j);
+}
+
+/* --- one JSON document ------------------------------------------------ */
+
+static void section(struct td_output *o, int sec, const char *key)
+{
+	if (o->section == sec)
+		return;
+	if (o->section != SEC_NONE)
+		td_json_array_end(&o->json);
+	td_json_key(&o->json, key);
+	td_json_array_begin(&o->json);
+	o->section = sec;
+}
+
+static void doc_begin(struct td_output *o)
+{
+	td_json_init(&o->json, o->f, true);
+	td_json_object_begin(&o->json);
+	tool(&o->json);
+	section(o, SEC_INPUTS, "inputs");
+}
+
+static void doc_input(struct td_output *o, const struct td_input_report *in, size_t index)
+{
+	write_input(&o->json, in);
+}
+
+static void doc_finding(struct td_output *o, const struct td_finding *f, size_t index)
+{
+	section(o, SEC_FINDINGS, "findings");
+	td_json_object_begin(&o->json);
+	write_finding_fields(&o->json, f);
+	td_json_object_end(&o->json);
+}
+
+static void doc_plan(struct td_output *o)
+{
+	section(o, SEC_FINDINGS, "findings");
+	td_json_array_end(&o->json);
+	o->section = SEC_NONE;
+	td_json_key(&o->json, "fix_plan");
+	write_plan(&o->json, o->r->dx);
+}
+
+static void doc_facts(struct td_output *o)
+{
+	td_json_key(&o->json, "facts");
+	write_facts(&o->json, o->r->dx);
+}
+
+static void doc_summary(struct td_output *o)
+{
+	td_json_key(&o->json, "summary");
+	td_json_object_begin(&o->json);
+	write_summary_fields(&o->json, o->r);
+	td_json_object_end(&o->json);
+}
+
+static void doc_end(struct td_output *o)
+{
+	td_json_object_end(&o->json);
+	td_json_newline(&o->json);
+}
+
+const struct td_output_ops td_output_json = {
+	.name = "json",
+	.begin = doc_begin,
+	.input = doc_input,
+	.finding = doc_finding,
+	.plan = doc_plan,
+	.facts = doc_facts,
+	.summary = doc_summary,
+	.end = doc_end,
+};
+
+/* --- NDJSON: one object per line ---------------------------------------- */
+
+static void nd_begin(struct td_output *o)
+{
+	td_json_init(&o->json, o->f, false);
+}
+
+static void nd_record(struct td_output *o, const char *type)
+{
+	td_json_object_begin(&o->json);
+	td_json_key(&o->json, "type");
+	td_json_cstr(&o->json, type);
+}
+
+static void nd_input(struct td_output *o, const struct td_input_report *in, size_t index)
+{
+	td_json_init(&o->json, o->f, false);
+	nd_record(o, "input");
+	td_json_key(&o->json, "input");
+	write_input(&o->json, in);
+	td_json_object_end(&o->json);
+	td_json_newline(&o->json);
+}
+
+static void nd_finding(struct td_output *o, const struct td_finding *f, size_t index)
+{
+	td_json_init(&o->json, o->f, false);
+	nd_record(o, "finding");
+	write_finding_fields(&o->json, f);
+	td_json_object_end(&o->json);
+	td_json_newline(&o->json);
+}
+
+static void nd_plan(struct td_output *o)
+{
+	td_json_init(&o->json, o->f, false);
+	nd_record(o, "fix_plan");
+	td_json_key(&o->json, "fix_plan");
+	write_plan(&o->json, o->r->dx);
+	td_json_object_end(&o->json);
+	td_json_newline(&o->json);
+}
+
+static void nd_facts(struct td_output *o)
+{
+	td_json_init(&o->json, o->f, false);
+	nd_record(o, "facts");
+	td_json_key(&o->json, "facts");
+	write_facts(&o->json, o->r->dx);
+	td_json_object_end(&o->json);
+	td_json_newline(&o->json);
+}
+
+static void nd_summary(struct td_output *o)
+{
+	td_json_init(&o->json, o->f, false);
+	nd_record(o, "summary");
+	tool(&o->json);
+	write_summary_fields(&o->json, o->r);
+	td_json_object_end(&o->json);
+	td_json_newline(&o->json);
+}
+
+static void nd_end(struct td_output *o)
+{
+}
+
+const struct td_output_ops td_output_ndjson = {
+	.name = "ndjson",
+	.begin = nd_begin,
+	.input = nd_input,
+	.finding = nd_finding,
+	.plan = nd_plan,
+	.facts = nd_facts,
+	.summary = nd_summary,
+	.end = nd_end,
+};

@@ -1,0 +1,286 @@
+/* Terminal text output: the verdict first, then each finding with its
+ * evidence, the merged fix plan, facts and inputs with problems. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "td_config.h"
+
+#define WIDTH 100
+#define EVIDENCE_SHOWN 5
+
+static const char *color(const struct td_output *o, const char *code)
+{
+	return o->opts.color ? code : "";
+}
+
+#define RESET(o) color(o, "\033[0m")
+#define BOLD(o) color(o, "\033[1m")
+#define DIM(o) color(o, "\033[2m")
+
+static const char *sev_color(const struct td_output *o, enum td_severity s)
+{
+	return color(o, s == TD_SEV_ERROR ? "\033[1;31m" : s == TD_SEV_WARNING ? "\033[1;33m"
+									       : "\033[1;36m");
+}
+
+/* Prints s wrapped at WIDTH, every line starting with `indent` spaces (the
+ * first line continues at column `col`). */
+static void wrap(FILE *f, const char *s, int indent, int col)
+{
+	const char *p = s;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		int len = (int)(p - w);
+		if (!len)
+			break;
+		if (col > indent && col + 1 + len > WIDTH) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(w, 1, (size_t)len, f);
+		col += len;
+	}
+	fputc('\n', f);
+}
+
+/* Writes s with invalid UTF-8 and control characters made visible. */
+static void safe(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		fputc(*p < 0x20 && *p != '\t' ? '?' : *p, f);
+}
+
+static void text_begin(struct td_output *o)
+{
+	const struct td_run_report *r = o->r;
+	const struct td_diagnosis *dx = r->dx;
+	size_t nf = dx ? dx->nfindings : 0;
+	fprintf(o->f, "%stlsdiag %s%s: %zu input%s, %llu event%s", BOLD(o), TD_VERSION, RESET(o),
+		r->ninputs, r->ninputs == 1 ? "" : "s", (unsigned long long)r->events,
+		r->events == 1 ? "" : "s");
+	if (r->unreadable)
+		fprintf(o->f, ", %zu unreadable", r->unreadable);
+	fputc('\n', o->f);
+	if (!nf) {
+		fprintf(o->f, "\nNo documented TLS failure found.\n");
+		return;
+	}
+	fprintf(o->f, "\n%zu finding%s: %zu error%s, %zu warning%s, %zu info\n", nf,
+		nf == 1 ? "" : "s", dx->count[TD_SEV_ERROR], dx->count[TD_SEV_ERROR] == 1 ? "" : "s",
+		dx->count[TD_SEV_WARNING], dx->count[TD_SEV_WARNING] == 1 ? "" : "s",
+		dx->count[TD_SEV_INFO]);
+}
+
+static void text_input(struct td_output *o, const struct td_input_report *in, size_t index)
+{
+}
+
+static void print_location(struct td_output *o, const struct td_evidence *e)
+{
+	safe(o->f, e->path);
+	if (e->line)
+		fprintf(o->f, ":%llu", (unsigned long long)e->line);
+	else if (e->record)
+		fprintf(o->f, " record %llu", (unsigned long long)e->record);
+	char t[48];
+	td_output_time(t, sizeof(t), &e->time);
+	if (t[0])
+		fprintf(o->f, "  %s%s%s", DIM(o), t, RESET(o));
+	if (e->component)
+		fprintf(o->f, "  [%s]", e->component);
+	if (e->role != TD_ROLE_TRIGGER)
+		fprintf(o->f, "  (%s)", td_role_name(e->role));
+	fputc('\n', o->f);
+}
+
+static void print_plan_refs(struct td_output *o, const struct td_finding *f)
+{
+	const struct td_diagnosis *dx = o->r->dx;
+	bool any = false;
+	for (size_t i = 0; i < dx->nplan; i++)
+		for (size_t k = 0; k < dx->plan[i].nfindings; k++)
+			if (dx->plan[i].findings[k] == f) {
+				fprintf(o->f, "%s%zu", any ? ", " : "    Fix: plan step ", i + 1);
+				any = true;
+			}
+	if (any)
+		fputc('\n', o->f);
+}
+
+static void text_finding(struct td_output *o, const struct td_finding *f, size_t index)
+{
+	const struct td_signature *s = f->sig;
+	FILE *out = o->f;
+	fprintf(out, "\n%s%-7s%s %s%s%s (%s)\n", sev_color(o, f->severity),
+		td_severity_name(f->severity), RESET(o), BOLD(o), s->title, RESET(o), s->id);
+	fprintf(out, "    confidence %s, %llu event%s", td_confidence_name(f->confidence),
+		(unsigned long long)f->count, f->count == 1 ? "" : "s");
+	if (f->supports)
+		fprintf(out, " + %llu corroborating", (unsigned long long)f->supports);
+	char a[48], b[48];
+	td_output_time(a, sizeof(a), &f->first);
+	td_output_time(b, sizeof(b), &f->last);
+	if (a[0] && strcmp(a, b) != 0)
+		fprintf(out, ", %s .. %s", a, b);
+	else if (a[0])
+		fprintf(out, ", %s", a);
+	fprintf(out, ", kb %s%s\n", s->kb, s->community ? ", community-reported" : "");
+	fputs("    Cause: ", out);
+	wrap(out, s->cause, 11, 11);
+	if (f->detail) {
+		fputs("    Detail: ", out);
+		wrap(out, f->detail, 12, 12);
+	}
+	fputs("    Evidence:\n", out);
+	size_t shown = f->nevidence;
+	if (!o->opts.verbose && shown > EVIDENCE_SHOWN)
+		shown = EVIDENCE_SHOWN;
+	for (size_t i = 0; i < shown; i++) {
+		const struct td_evidence *e = &f->evidence[i];
+		fputs("      ", out);
+		print_location(o, e);
+		fputs("        ", out);
+		safe(out, e->excerpt ? e->excerpt : "");
+		for (size_t c = 0; c < e->ncaps; c++)
+			fprintf(out, "%s %s=%s", c ? "," : "  ", e->caps[c].name, e->caps[c].value);
+		fputc('\n', out);
+	}
+	uint64_t total = f->count + f->supports;
+	if (total > shown)
+		fprintf(out, "      ... %llu more (--verbose or --format json for all kept evidence)\n",
+			(unsigned long long)(total - shown));
+	print_plan_refs(o, f);
+	if (s->nrefs) {
+		fputs("    References:\n", out);
+		for (size_t i = 0; i < s->nrefs; i++)
+			fprintf(out, "      [%s] %s%s%s\n", s->refs[i]->key,
+				s->refs[i]->url ? s->refs[i]->url : s->refs[i]->title,
+				s->refs[i]->community ? " (community)" : "", "");
+	}
+}
+
+static void print_step(struct td_output *o, const struct td_step *s, size_t n)
+{
+	FILE *out = o->f;
+	fprintf(out, "     %c. ", (int)('a' + (n % 26)));
+	const char *text = s->text && s->text[0] ? s->text : td_step_kind_name(s->kind);
+	wrap(out, text, 8, 8);
+	for (size_t v = 0; v < s->nvalues; v++) {
+		const struct td_regvalue *rv = &s->values[v];
+		if (v == 0 || strcmp(rv->key, s->values[v - 1].key) != 0)
+			fprintf(out, "        [%s]\n", rv->key);
+		fprintf(out, "          %s = %s (%s)\n", rv->name, rv->data, rv->type);
+	}
+	if (s->path)
+		fprintf(out, "        File: %s\n", s->path);
+	if (s->content) {
+		const char *p = s->content;
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			int len = nl ? (int)(nl - p) : (int)strlen(p);
+			fprintf(out, "          | %.*s\n", len, p);
+			p += len + (nl ? 1 : 0);
+		}
+	}
+}
+
+static void text_plan(struct td_output *o)
+{
+	const struct td_diagnosis *dx = o->r->dx;
+	if (!dx || !dx->nplan)
+		return;
+	fprintf(o->f, "\n%sFix plan%s (client-side work first; disable legacy protocols on servers "
+		      "only after every client works with TLS 1.2):\n",
+		BOLD(o), RESET(o));
+	for (size_t i = 0; i < dx->nplan; i++) {
+		const struct td_plan_item *it = &dx->plan[i];
+		fprintf(o->f, "\n  %zu. %s%s%s [%s]\n", i + 1, BOLD(o), it->remedy->title, RESET(o),
+			td_phase_name(it->remedy->phase));
+		fputs("     For:", o->f);
+		for (size_t k = 0; k < it->nfindings; k++)
+			fprintf(o->f, "%s %s", k ? "," : "", it->findings[k]->sig->id);
+		fputc('\n', o->f);
+		for (size_t s = 0; s < it->remedy->nsteps; s++)
+			print_step(o, &it->remedy->steps[s], s);
+	}
+}
+
+static void text_facts(struct td_output *o)
+{
+	const struct td_diagnosis *dx = o->r->dx;
+	if (!dx || !dx->nfacts)
+		return;
+	fprintf(o->f, "\n%sFacts%s:\n", BOLD(o), RESET(o));
+	for (size_t i = 0; i < dx->nfacts; i++) {
+		const struct td_fact *fa = &dx->facts[i];
+		fprintf(o->f, "  %-28s ", fa->name);
+		safe(o->f, fa->value);
+		fprintf(o->f, "  %s(", DIM(o));
+		safe(o->f, fa->path);
+		if (fa->line)
+			fprintf(o->f, ":%llu", (unsigned long long)fa->line);
+		fprintf(o->f, ")%s\n", RESET(o));
+	}
+}
+
+static void text_summary(struct td_output *o)
+{
+	const struct td_run_report *r = o->r;
+	bool header = false;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		const struct td_input_report *in = &r->inputs[i];
+		bool shown = in->error || in->diag.n || in->format == TD_FMT_BINARY;
+		if (!shown)
+			continue;
+		if (!header)
+			fprintf(o->f, "\n%sInput notes%s:\n", BOLD(o), RESET(o));
+		header = true;
+		fputs("  ", o->f);
+		safe(o->f, in->path);
+		if (in->error) {
+			fprintf(o->f, ": %s\n", in->error);
+			continue;
+		}
+		if (in->format == TD_FMT_BINARY)
+			fputs(": binary file in no supported format; skipped\n", o->f);
+		else
+			fputs(":\n", o->f);
+		size_t n = o->opts.verbose ? in->diag.n : (in->diag.n < 5 ? in->diag.n : 5);
+		for (size_t k = 0; k < n; k++) {
+			const struct td_diag_entry *d = &in->diag.items[k];
+			fprintf(o->f, "    %s: ", td_diag_level_name(d->level));
+			if (d->line)
+				fprintf(o->f, "line %llu: ", (unsigned long long)d->line);
+			if (d->offset != TD_DIAG_NO_OFFSET)
+				fprintf(o->f, "offset 0x%llx: ", (unsigned long long)d->offset);
+			safe(o->f, d->msg);
+			fputc('\n', o->f);
+		}
+		size_t more = in->diag.n - n + in->diag.dropped;
+		if (more)
+			fprintf(o->f, "    ... %zu more\n", more);
+	}
+}
+
+static void text_end(struct td_output *o)
+{
+}
+
+const struct td_output_ops td_output_text = {
+	.name = "text",
+	.begin = text_begin,
+	.input = text_input,
+	.finding = text_finding,
+	.plan = text_plan,
+	.facts = text_facts,
+	.summary = text_summary,
+	.end = text_end,
+};

@@ -1,0 +1,274 @@
+/* The diagnosis pipeline over inputs (see run.h). */
+#include "run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "parser.h"
+
+int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence,
+		struct td_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->db = db;
+	int rc = td_matcher_new(db, &r->matcher, err);
+	if (rc)
+		return rc;
+	r->diag = td_diagnoser_new(db, max_evidence);
+	if (!r->diag) {
+		td_matcher_free(r->matcher);
+		return td_err_set(err, TD_E_NOMEM, "out of memory");
+	}
+	return TD_OK;
+}
+
+static struct td_input_report *new_input(struct td_run *r, const char *path)
+{
+	if (r->ninputs == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 16;
+		struct td_input_report *ni = realloc(r->inputs, ncap * sizeof(*ni));
+		if (!ni)
+			return NULL;
+		r->inputs = ni;
+		r->cap = ncap;
+	}
+	struct td_input_report *in = &r->inputs[r->ninputs];
+	memset(in, 0, sizeof(*in));
+	in->path = strdup(path);
+	if (!in->path)
+		return NULL;
+	td_diag_init(&in->diag, 100);
+	r->ninputs++;
+	return in;
+}
+
+static void set_error(struct td_input_report *in, const char *msg)
+{
+	free(in->error);
+	in->error = strdup(msg);
+	in->unreadable = true;
+}
+
+static int on_match(const struct td_match *m, void *user)
+{
+	struct td_run *r = user;
+	if (td_diagnoser_match(r->diag, m)) {
+		r->failed = TD_E_NOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+static int on_event(const struct td_event *ev, void *user)
+{
+	struct td_run *r = user;
+	if (td_diagnoser_event(r->diag, ev)) {
+		r->failed = TD_E_NOMEM;
+		return 1;
+	}
+	return td_matcher_event(r->matcher, ev, on_match, r) < 0;
+}
+
+static void drop_hint(void *user, size_t upto)
+{
+	td_input_drop(user, upto);
+}
+
+static int parse_input(struct td_run *r, struct td_input_report *in, struct td_input *data)
+{
+	td_diagnoser_begin_input(r->diag);
+	in->bytes = data->len;
+	struct td_parse_ctx ctx = { .cb = on_event, .user = r, .diag = &in->diag,
+				    .path = td_str_cstr(in->path) };
+	struct td_parse_info info;
+	int rc = td_parse_text(td_bytes_make(data->data, data->len), NULL, &ctx, &info, drop_hint,
+			       data);
+	in->format = info.format;
+	in->encoding = info.encoding;
+	in->events = info.events;
+	r->events += info.events;
+	if (r->failed)
+		return r->failed;
+	if (rc == TD_E_NOMEM)
+		return rc;
+	return TD_OK;
+}
+
+static int run_file(struct td_run *r, const char *path)
+{
+	struct td_input_report *in = new_input(r, path);
+	if (!in)
+		return TD_E_NOMEM;
+	struct td_input data;
+	struct td_err err = { 0 };
+	if (td_input_open_file(&data, path, &err)) {
+		set_error(in, err.msg);
+		return TD_OK;
+	}
+	int rc = parse_input(r, in, &data);
+	td_input_release(&data);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int run_dir(struct td_run *r, const char *path, int depth);
+
+static int run_entry(struct td_run *r, const char *path, int depth)
+{
+	struct stat lst, st;
+	if (lstat(path, &lst) != 0) {
+		struct td_input_report *in = new_input(r, path);
+		if (!in)
+			return TD_E_NOMEM;
+		char msg[300];
+		snprintf(msg, sizeof(msg), "cannot access: %s", strerror(errno));
+		set_error(in, msg);
+		return TD_OK;
+	}
+	bool link = S_ISLNK(lst.st_mode);
+	if (link && stat(path, &st) != 0) {
+		struct td_input_report *in = new_input(r, path);
+		if (!in)
+			return TD_E_NOMEM;
+		set_error(in, "broken symbolic link");
+		return TD_OK;
+	}
+	const struct stat *s = link ? &st : &lst;
+	if (S_ISDIR(s->st_mode)) {
+		/* Following links to folders could loop; named folders are fine. */
+		if (link && depth > 0)
+			return TD_OK;
+		return run_dir(r, path, depth);
+	}
+	if (!S_ISREG(s->st_mode) && depth > 0)
+		return TD_OK; /* sockets, fifos, devices found while walking */
+	return run_file(r, path);
+}
+
+static int run_dir(struct td_run *r, const char *path, int depth)
+{
+	if (depth >= TD_MAX_DEPTH) {
+		struct td_input_report *in = new_input(r, path);
+		if (!in)
+			return TD_E_NOMEM;
+		set_error(in, "folder nesting deeper than the limit; not read");
+		return TD_OK;
+	}
+	DIR *d = opendir(path);
+	if (!d) {
+		struct td_input_report *in = new_input(r, path);
+		if (!in)
+			return TD_E_NOMEM;
+		char msg[300];
+		snprintf(msg, sizeof(msg), "cannot open folder: %s", strerror(errno));
+		set_error(in, msg);
+		return TD_OK;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = TD_OK;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			char **nn = realloc(names, ncap * sizeof(*nn));
+			if (!nn) {
+				rc = TD_E_NOMEM;
+				break;
+			}
+			names = nn;
+			cap = ncap;
+		}
+		size_t len = strlen(path) + strlen(e->d_name) + 2;
+		names[n] = malloc(len);
+		if (!names[n]) {
+			rc = TD_E_NOMEM;
+			break;
+		}
+		bool slash = path[0] && path[strlen(path) - 1] == '/';
+		snprintf(names[n], len, "%s%s%s", path, slash ? "" : "/", e->d_name);
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = run_entry(r, names[i], depth + 1);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+int td_run_path(struct td_run *r, const char *path)
+{
+	if (strcmp(path, "-") == 0) {
+		struct td_input_report *in = new_input(r, "-");
+		if (!in)
+			return TD_E_NOMEM;
+		struct td_input data;
+		struct td_err err = { 0 };
+		if (td_input_read_fd(&data, STDIN_FILENO, TD_MAX_STDIN, &err)) {
+			set_error(in, err.msg);
+			return TD_OK;
+		}
+		int rc = parse_input(r, in, &data);
+		td_input_release(&data);
+		return rc;
+	}
+	return run_entry(r, path, 0);
+}
+
+int td_run_memory(struct td_run *r, const char *name, const void *data, size_t len)
+{
+	struct td_input_report *in = new_input(r, name);
+	if (!in)
+		return TD_E_NOMEM;
+	struct td_input mem;
+	td_input_from_memory(&mem, data, len);
+	return parse_input(r, in, &mem);
+}
+
+int td_run_finish(struct td_run *r, struct td_run_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	int rc = td_diagnoser_finish(r->diag, &r->dx);
+	if (rc)
+		return rc;
+	rep->inputs = r->inputs;
+	rep->ninputs = r->ninputs;
+	rep->dx = r->dx;
+	rep->db = r->db;
+	rep->events = r->events;
+	rep->stats = *td_matcher_stats(r->matcher);
+	for (size_t i = 0; i < r->ninputs; i++)
+		rep->unreadable += r->inputs[i].unreadable;
+	bool findings = r->dx->count[TD_SEV_ERROR] || r->dx->count[TD_SEV_WARNING];
+	rep->exit_code = rep->unreadable ? 2 : findings ? 1 : 0;
+	return TD_OK;
+}
+
+void td_run_release(struct td_run *r)
+{
+	for (size_t i = 0; i < r->ninputs; i++) {
+		free(r->inputs[i].path);
+		free(r->inputs[i].error);
+		td_diag_release(&r->inputs[i].diag);
+	}
+	free(r->inputs);
+	td_diagnosis_free(r->dx);
+	td_diagnoser_free(r->diag);
+	td_matcher_free(r->matcher);
+	memset(r, 0, sizeof(*r));
+}

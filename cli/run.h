@@ -1,0 +1,42 @@
+/* One diagnosis run: inputs (files, folders, stdin) through the parsers,
+ * the matcher and the diagnoser, into a td_run_report for the output. */
+#ifndef TD_RUN_H
+#define TD_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diagnose.h"
+#include "match.h"
+#include "output.h"
+#include "sigdb.h"
+
+/* Deepest folder nesting followed. */
+#define TD_MAX_DEPTH 64
+/* Largest standard input accepted. */
+#define TD_MAX_STDIN ((size_t)1 << 32)
+
+struct td_run {
+	const struct td_sigdb *db;
+	struct td_matcher *matcher;
+	struct td_diagnoser *diag;
+	struct td_input_report *inputs;
+	size_t ninputs, cap;
+	uint64_t events;
+	struct td_diagnosis *dx;
+	int failed; /* a non-input error (memory) stopped the run */
+};
+
+int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence,
+		struct td_err *err) TD_WUR;
+/* Adds a file, a folder (recursively, in name order) or "-" (stdin).
+ * Problems with the input are recorded in its report; the return value is
+ * an error only when the run cannot go on (out of memory). */
+int td_run_path(struct td_run *r, const char *path) TD_WUR;
+/* Adds an in-memory input named `name`. */
+int td_run_memory(struct td_run *r, const char *name, const void *data, size_t len) TD_WUR;
+/* Builds the diagnosis and fills rep (valid until td_run_release). */
+int td_run_finish(struct td_run *r, struct td_run_report *rep) TD_WUR;
+void td_run_release(struct td_run *r);
+
+#endif

@@ -1,0 +1,567 @@
+/* Grouping matches into findings; facts; checks; the fix plan (see
+ * diagnose.h). */
+#include "diagnose.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlbuild.h"
+
+/* Support evidence kept per finding (they corroborate; a few suffice). */
+#define TD_SUPPORT_EVIDENCE 3
+
+/* One signature within one input. */
+struct acc {
+	size_t input;
+	uint64_t triggers, supports;
+	uint32_t require_seen; /* bit per require clause index (first 32) */
+	struct td_time first, last;
+	struct td_evidence *ev;
+	size_t nev;
+	size_t nsupport_ev;
+};
+
+struct sigstate {
+	struct acc *accs;
+	size_t n, cap;
+};
+
+struct td_diagnoser {
+	const struct td_sigdb *db;
+	size_t max_evidence;
+	size_t input;
+	bool started;
+	struct sigstate *sigs;
+	struct td_fact *facts;
+	size_t nfacts, capfacts;
+	bool nomem;
+};
+
+struct td_diagnoser *td_diagnoser_new(const struct td_sigdb *db, size_t max_evidence)
+{
+	struct td_diagnoser *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->db = db;
+	d->max_evidence = max_evidence < 2 ? 2 : max_evidence;
+	d->sigs = calloc(db->nsigs ? db->nsigs : 1, sizeof(*d->sigs));
+	if (!d->sigs) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static void evidence_release(struct td_evidence *e)
+{
+	free(e->path);
+	free((char *)e->time.text.p);
+	free(e->excerpt);
+	free(e->component);
+	free(e->host);
+	for (size_t i = 0; i < e->ncaps; i++) {
+		free(e->caps[i].name);
+		free(e->caps[i].value);
+	}
+}
+
+static void fact_release(struct td_fact *f)
+{
+	free(f->name);
+	free(f->value);
+	free(f->path);
+	free(f->excerpt);
+}
+
+void td_diagnoser_free(struct td_diagnoser *d)
+{
+	if (!d)
+		return;
+	for (size_t s = 0; s < d->db->nsigs; s++) {
+		for (size_t a = 0; a < d->sigs[s].n; a++) {
+			struct acc *ac = &d->sigs[s].accs[a];
+			for (size_t i = 0; i < ac->nev; i++)
+				evidence_release(&ac->ev[i]);
+			free(ac->ev);
+		}
+		free(d->sigs[s].accs);
+	}
+	free(d->sigs);
+	for (size_t i = 0; i < d->nfacts; i++)
+		fact_release(&d->facts[i]);
+	free(d->facts);
+	free(d);
+}
+
+size_t td_diagnoser_begin_input(struct td_diagnoser *d)
+{
+	if (d->started)
+		d->input++;
+	d->started = true;
+	return d->input;
+}
+
+static char *dupn(struct td_diagnoser *d, struct td_str s)
+{
+	char *p = malloc(s.len + 1);
+	if (!p) {
+		d->nomem = true;
+		return NULL;
+	}
+	if (s.len)
+		memcpy(p, s.p, s.len);
+	p[s.len] = '\0';
+	return p;
+}
+
+/* Cuts s to at most max bytes without splitting a UTF-8 character. */
+static size_t utf8_cut(struct td_str s, size_t max)
+{
+	if (s.len <= max)
+		return s.len;
+	size_t n = max;
+	while (n > 0 && ((unsigned char)s.p[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+static struct td_str line_at(struct td_str msg, size_t off)
+{
+	if (off > msg.len)
+		off = msg.len;
+	size_t a = off, b = off;
+	while (a > 0 && msg.p[a - 1] != '\n' && msg.p[a - 1] != '\r')
+		a--;
+	while (b < msg.len && msg.p[b] != '\n' && msg.p[b] != '\r')
+		b++;
+	return td_str_trim(td_str_make(msg.p + a, b - a));
+}
+
+char *td_excerpt(struct td_str message, size_t off, size_t len)
+{
+	struct td_str first = line_at(message, 0);
+	struct td_str hit = len ? line_at(message, off) : first;
+	size_t budget = TD_MAX_EXCERPT;
+	char *out = malloc(TD_MAX_EXCERPT + 16);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	if (hit.p != first.p && first.len) {
+		size_t n = utf8_cut(first, budget / 3);
+		memcpy(out, first.p, n);
+		o = n;
+		memcpy(out + o, n < first.len ? "… | " : " | ", n < first.len ? 6 : 3);
+		o += n < first.len ? 6 : 3;
+		budget -= o < budget ? o : budget;
+	}
+	if (hit.len > budget && len) {
+		/* Centre the window on the match. */
+		size_t at = off - (size_t)(hit.p - message.p);
+		size_t start = at > budget / 4 ? at - budget / 4 : 0;
+		while (start > 0 && ((unsigned char)hit.p[start] & 0xC0) == 0x80)
+			start--;
+		if (start) {
+			memcpy(out + o, "…", 3);
+			o += 3;
+			hit = td_str_slice(hit, start, hit.len);
+		}
+	}
+	size_t n = utf8_cut(hit, budget > 3 ? budget - 3 : 0);
+	memcpy(out + o, hit.p, n);
+	o += n;
+	if (n < hit.len) {
+		memcpy(out + o, "…", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
+{
+	for (size_t i = 0; i < ev->nfields; i++) {
+		const struct td_field *f = &ev->fields[i];
+		if (!td_str_starts_with(f->name, "fact.") || f->name.len <= 5 || f->value.len == 0)
+			continue;
+		struct td_str name = td_str_slice(f->name, 5, f->name.len);
+		bool dup = false;
+		for (size_t k = 0; k < d->nfacts && !dup; k++)
+			dup = d->facts[k].input == d->input && td_str_eq_cstr(name, d->facts[k].name) &&
+			      td_str_eq_cstr(f->value, d->facts[k].value);
+		if (dup || d->nfacts >= TD_MAX_FACTS)
+			continue;
+		if (d->nfacts == d->capfacts) {
+			size_t ncap = d->capfacts ? d->capfacts * 2 : 16;
+			struct td_fact *nf = realloc(d->facts, ncap * sizeof(*nf));
+			if (!nf)
+				return TD_E_NOMEM;
+			d->facts = nf;
+			d->capfacts = ncap;
+		}
+		struct td_fact *fa = &d->facts[d->nfacts++];
+		memset(fa, 0, sizeof(*fa));
+		fa->name = dupn(d, name);
+		fa->value = dupn(d, f->value);
+		fa->path = dupn(d, ev->path);
+		fa->input = d->input;
+		fa->line = ev->line;
+		fa->excerpt = td_excerpt(ev->message, 0, 0);
+		if (!fa->excerpt)
+			d->nomem = true;
+	}
+	return d->nomem ? TD_E_NOMEM : TD_OK;
+}
+
+static struct acc *acc_for(struct td_diagnoser *d, size_t sig)
+{
+	struct sigstate *ss = &d->sigs[sig];
+	if (ss->n && ss->accs[ss->n - 1].input == d->input)
+		return &ss->accs[ss->n - 1];
+	if (ss->n == ss->cap) {
+		size_t ncap = ss->cap ? ss->cap * 2 : 4;
+		struct acc *na = realloc(ss->accs, ncap * sizeof(*na));
+		if (!na)
+			return NULL;
+		ss->accs = na;
+		ss->cap = ncap;
+	}
+	struct acc *a = &ss->accs[ss->n++];
+	memset(a, 0, sizeof(*a));
+	a->input = d->input;
+	return a;
+}
+
+static bool time_before(const struct td_time *a, const struct td_time *b)
+{
+	return a->ticks < b->ticks;
+}
+
+static int fill_evidence(struct td_diagnoser *d, struct td_evidence *e, const struct td_match *m)
+{
+	const struct td_event *ev = m->ev;
+	memset(e, 0, sizeof(*e));
+	e->path = dupn(d, ev->path);
+	e->input = d->input;
+	e->line = ev->line;
+	e->line_end = ev->line_end;
+	e->record = ev->record;
+	e->offset = ev->offset;
+	e->time = ev->time;
+	e->time.text = td_str_make(dupn(d, ev->time.text), ev->time.text.len);
+	e->role = m->clause->role;
+	e->excerpt = td_excerpt(ev->message, m->match_off, m->match_len);
+	e->component = ev->provider.len ? dupn(d, ev->provider) : NULL;
+	e->host = ev->host.len ? dupn(d, ev->host) : NULL;
+	for (size_t i = 0; i < m->ncaps; i++) {
+		e->caps[i].name = dupn(d, m->caps[i].name);
+		e->caps[i].value = dupn(d, td_str_make(m->caps[i].value.p,
+						       utf8_cut(m->caps[i].value, 200)));
+	}
+	e->ncaps = m->ncaps;
+	if (!e->excerpt)
+		d->nomem = true;
+	return d->nomem ? TD_E_NOMEM : TD_OK;
+}
+
+int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m)
+{
+	struct acc *a = acc_for(d, m->sig->index);
+	if (!a)
+		return TD_E_NOMEM;
+	const struct td_clause *c = m->clause;
+	if (c->role == TD_ROLE_REQUIRE) {
+		size_t idx = 0;
+		for (size_t i = 0; i < m->sig->nclauses && &m->sig->clauses[i] != c; i++)
+			idx += m->sig->clauses[i].role == TD_ROLE_REQUIRE;
+		if (idx < 32)
+			a->require_seen |= 1u << idx;
+	}
+	if (c->role == TD_ROLE_SUPPORT)
+		a->supports++;
+	if (c->role == TD_ROLE_TRIGGER) {
+		a->triggers++;
+		const struct td_time *t = &m->ev->time;
+		if (t->zone != TD_ZONE_NONE) {
+			if (a->first.zone == TD_ZONE_NONE || time_before(t, &a->first))
+				a->first = *t;
+			if (a->last.zone == TD_ZONE_NONE || time_before(&a->last, t))
+				a->last = *t;
+		}
+	}
+	/* Evidence: triggers up to the cap (the last slot always holds the
+	 * latest), a few supports, and requires (each shows why it fired). */
+	bool keep;
+	size_t slot = a->nev;
+	if (c->role == TD_ROLE_SUPPORT) {
+		keep = a->nsupport_ev < TD_SUPPORT_EVIDENCE;
+	} else if (a->nev < d->max_evidence + TD_SUPPORT_EVIDENCE + 4) {
+		keep = true;
+	} else {
+		keep = c->role == TD_ROLE_TRIGGER;
+		if (keep) {
+			/* Replace the newest trigger evidence. */
+			for (size_t i = a->nev; i-- > 0;)
+				if (a->ev[i].role == TD_ROLE_TRIGGER) {
+					slot = i;
+					break;
+				}
+			if (slot == a->nev)
+				keep = false;
+		}
+	}
+	if (!keep)
+		return TD_OK;
+	if (slot == a->nev) {
+		struct td_evidence *ne = realloc(a->ev, (a->nev + 1) * sizeof(*ne));
+		if (!ne)
+			return TD_E_NOMEM;
+		a->ev = ne;
+		a->nev++;
+	} else {
+		evidence_release(&a->ev[slot]);
+	}
+	if (c->role == TD_ROLE_SUPPORT)
+		a->nsupport_ev++;
+	return fill_evidence(d, &a->ev[slot], m);
+}
+
+static uint32_t require_mask(const struct td_signature *sig)
+{
+	uint32_t mask = 0;
+	size_t idx = 0;
+	for (size_t i = 0; i < sig->nclauses; i++)
+		if (sig->clauses[i].role == TD_ROLE_REQUIRE && idx < 32)
+			mask |= 1u << idx++;
+	return mask;
+}
+
+/* Moves the qualifying evidence of one signature into a finding. Returns
+ * false when nothing qualifies. */
+static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig,
+			  struct td_finding *f)
+{
+	struct sigstate *ss = &d->sigs[sig->index];
+	uint32_t need = require_mask(sig);
+	memset(f, 0, sizeof(*f));
+	f->sig = sig;
+	f->severity = sig->severity;
+	f->confidence = sig->confidence;
+	size_t total = 0;
+	for (size_t a = 0; a < ss->n; a++)
+		if (ss->accs[a].triggers && (ss->accs[a].require_seen & need) == need)
+			total += ss->accs[a].nev;
+	if (!total)
+		return false;
+	f->evidence = calloc(total, sizeof(*f->evidence));
+	if (!f->evidence) {
+		d->nomem = true;
+		return false;
+	}
+	size_t trig_kept = 0, last_trigger = SIZE_MAX;
+	for (size_t a = 0; a < ss->n; a++) {
+		struct acc *ac = &ss->accs[a];
+		if (!ac->triggers || (ac->require_seen & need) != need)
+			continue;
+		f->count += ac->triggers;
+		f->supports += ac->supports;
+		if (ac->first.zone && (!f->first.zone || time_before(&ac->first, &f->first)))
+			f->first = ac->first;
+		if (ac->last.zone && (!f->last.zone || time_before(&f->last, &ac->last)))
+			f->last = ac->last;
+		for (size_t i = 0; i < ac->nev; i++) {
+			struct td_evidence *e = &ac->ev[i];
+			bool is_trigger = e->role == TD_ROLE_TRIGGER;
+			if (is_trigger && trig_kept + 1 >= d->max_evidence) {
+				/* Keep only the latest beyond the cap. */
+				if (last_trigger != SIZE_MAX) {
+					evidence_release(&f->evidence[last_trigger]);
+					f->evidence[last_trigger] = *e;
+					memset(e, 0, sizeof(*e));
+					continue;
+				}
+			}
+			f->evidence[f->nevidence] = *e;
+			memset(e, 0, sizeof(*e));
+			if (is_trigger) {
+				trig_kept++;
+				if (trig_kept >= d->max_evidence)
+					last_trigger = f->nevidence;
+			}
+			f->nevidence++;
+		}
+		ac->nev = 0;
+	}
+	if (f->supports && f->confidence < TD_CONF_HIGH)
+		f->confidence++;
+	return true;
+}
+
+static int add_finding(struct td_diagnosis *dx, size_t *cap, struct td_finding *f)
+{
+	if (dx->nfindings == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		struct td_finding *nf = realloc(dx->findings, ncap * sizeof(*nf));
+		if (!nf)
+			return TD_E_NOMEM;
+		dx->findings = nf;
+		*cap = ncap;
+	}
+	dx->findings[dx->nfindings++] = *f;
+	return TD_OK;
+}
+
+/* Findings from the database's checks on the collected facts. */
+static int run_checks(struct td_diagnoser *d, struct td_diagnosis *dx, size_t *cap)
+{
+	for (size_t s = 0; s < d->db->nsigs; s++) {
+		const struct td_signature *sig = &d->db->sigs[s];
+		if (sig->check == TD_CHECK_NONE)
+			continue;
+		struct td_finding f = { .sig = sig, .severity = sig->severity,
+					.confidence = sig->confidence };
+		for (size_t i = 0; i < d->nfacts; i++) {
+			const struct td_fact *fa = &d->facts[i];
+			uint32_t build[4];
+			if (strcmp(fa->name, "sql_server.version") != 0 ||
+			    !td_sql_parse_build(fa->value, build))
+				continue;
+			char text[600];
+			bool hit = false;
+			if (sig->check == TD_CHECK_SQL_BUILD_TLS12) {
+				struct td_sql_verdict v;
+				td_sql_check_tls12(d->db, build, &v);
+				hit = v.status == TD_SQL_BELOW || v.status == TD_SQL_NEVER;
+				memcpy(text, v.text, sizeof(text));
+			} else {
+				hit = td_sql_check_kb3146034(d->db, build, text, sizeof(text));
+			}
+			if (!hit)
+				continue;
+			struct td_evidence *ne = realloc(f.evidence, (f.nevidence + 1) * sizeof(*ne));
+			if (!ne)
+				return TD_E_NOMEM;
+			f.evidence = ne;
+			struct td_evidence *e = &ne[f.nevidence++];
+			memset(e, 0, sizeof(*e));
+			e->path = dupn(d, td_str_cstr(fa->path));
+			e->input = fa->input;
+			e->line = e->line_end = fa->line;
+			e->role = TD_ROLE_TRIGGER;
+			e->excerpt = dupn(d, td_str_cstr(fa->excerpt ? fa->excerpt : fa->value));
+			f.count++;
+			if (!f.detail)
+				f.detail = dupn(d, td_str_cstr(text));
+		}
+		if (f.count && add_finding(dx, cap, &f))
+			return TD_E_NOMEM;
+		if (!f.count)
+			free(f.evidence);
+	}
+	return d->nomem ? TD_E_NOMEM : TD_OK;
+}
+
+static int finding_order(const void *pa, const void *pb)
+{
+	const struct td_finding *a = pa, *b = pb;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if (a->confidence != b->confidence)
+		return a->confidence > b->confidence ? -1 : 1;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return strcmp(a->sig->id, b->sig->id);
+}
+
+static int build_plan(struct td_diagnosis *dx)
+{
+	for (int phase = TD_PHASE_INVESTIGATE; phase <= TD_PHASE_LAST; phase++) {
+		for (size_t i = 0; i < dx->nfindings; i++) {
+			const struct td_finding *f = &dx->findings[i];
+			if (f->severity == TD_SEV_INFO)
+				continue;
+			for (size_t r = 0; r < f->sig->nremedies; r++) {
+				const struct td_remedy *rem = f->sig->remedies[r];
+				if ((int)rem->phase != phase)
+					continue;
+				struct td_plan_item *it = NULL;
+				for (size_t k = 0; k < dx->nplan; k++)
+					if (dx->plan[k].remedy == rem)
+						it = &dx->plan[k];
+				if (!it) {
+					struct td_plan_item *np =
+						realloc(dx->plan, (dx->nplan + 1) * sizeof(*np));
+					if (!np)
+						return TD_E_NOMEM;
+					dx->plan = np;
+					it = &np[dx->nplan++];
+					memset(it, 0, sizeof(*it));
+					it->remedy = rem;
+				}
+				const struct td_finding **nf =
+					realloc(it->findings, (it->nfindings + 1) * sizeof(*nf));
+				if (!nf)
+					return TD_E_NOMEM;
+				it->findings = nf;
+				nf[it->nfindings++] = f;
+			}
+		}
+	}
+	return TD_OK;
+}
+
+int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out)
+{
+	*out = NULL;
+	struct td_diagnosis *dx = calloc(1, sizeof(*dx));
+	if (!dx)
+		return TD_E_NOMEM;
+	size_t cap = 0;
+	int rc = TD_OK;
+	for (size_t s = 0; s < d->db->nsigs && !rc; s++) {
+		struct td_finding f;
+		if (build_finding(d, &d->db->sigs[s], &f))
+			rc = add_finding(dx, &cap, &f);
+	}
+	if (!rc)
+		rc = run_checks(d, dx, &cap);
+	if (!rc && dx->nfindings)
+		qsort(dx->findings, dx->nfindings, sizeof(*dx->findings), finding_order);
+	for (size_t i = 0; i < dx->nfindings; i++)
+		dx->count[dx->findings[i].severity]++;
+	if (!rc)
+		rc = build_plan(dx);
+	/* Facts move over. */
+	dx->facts = d->facts;
+	dx->nfacts = d->nfacts;
+	d->facts = NULL;
+	d->nfacts = d->capfacts = 0;
+	if (!rc && d->nomem)
+		rc = TD_E_NOMEM;
+	if (rc) {
+		td_diagnosis_free(dx);
+		return rc;
+	}
+	*out = dx;
+	return TD_OK;
+}
+
+void td_diagnosis_free(struct td_diagnosis *dx)
+{
+	if (!dx)
+		return;
+	for (size_t i = 0; i < dx->nfindings; i++) {
+		struct td_finding *f = &dx->findings[i];
+		for (size_t k = 0; k < f->nevidence; k++)
+			evidence_release(&f->evidence[k]);
+		free(f->evidence);
+		free(f->detail);
+	}
+	free(dx->findings);
+	for (size_t i = 0; i < dx->nfacts; i++)
+		fact_release(&dx->facts[i]);
+	free(dx->facts);
+	for (size_t i = 0; i < dx->nplan; i++)
+		free(dx->plan[i].findings);
+	free(dx->plan);
+	free(dx);
+}

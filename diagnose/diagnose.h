@@ -1,0 +1,105 @@
+/* The diagnoser: signature matches in, findings with evidence and an
+ * ordered fix plan out.  Pure: no I/O, no printing.
+ *
+ * Feed it, per input, the events (for the facts they carry: fields named
+ * "fact.<name>") and the matches the matcher reports.  td_diagnoser_finish()
+ * then
+ *   - keeps trigger matches only where every `require` clause of the
+ *     signature was also seen in the same input,
+ *   - groups what is left into one finding per signature with a count, the
+ *     first and last time, and evidence (the first max_evidence - 1
+ *     occurrences and the last one), raising the confidence one level when
+ *     a `support` clause was seen too,
+ *   - runs the database's checks on the facts (e.g. a SQL Server build below
+ *     the TLS 1.2 minimum),
+ *   - merges the remedies of the error and warning findings into one fix
+ *     plan ordered by phase (client-side first, disabling legacy protocols
+ *     last), each remedy once, with the findings it serves.
+ * Everything in struct td_diagnosis is owned by it (td_diagnosis_free);
+ * signature, remedy and reference pointers point into the database, which
+ * must outlive it.
+ */
+#ifndef TD_DIAGNOSE_H
+#define TD_DIAGNOSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "match.h"
+#include "sigdb.h"
+
+#define TD_DEFAULT_EVIDENCE 10
+#define TD_MAX_EXCERPT 400
+#define TD_MAX_FACTS 1000
+
+struct td_evidence {
+	char *path;
+	size_t input;
+	uint64_t line, line_end, record, offset;
+	struct td_time time; /* time.text is owned (NUL-terminated) */
+	enum td_role role;
+	char *excerpt;
+	char *component, *host;
+	struct {
+		char *name, *value;
+	} caps[TD_MAX_CAPTURES];
+	size_t ncaps;
+};
+
+struct td_finding {
+	const struct td_signature *sig;
+	enum td_severity severity;
+	enum td_confidence confidence;
+	uint64_t count;    /* events that triggered it */
+	uint64_t supports; /* events that corroborate it */
+	struct td_time first, last; /* .text not used */
+	char *detail;      /* extra explanation (checks), or NULL */
+	struct td_evidence *evidence;
+	size_t nevidence;
+};
+
+struct td_fact {
+	char *name, *value;
+	char *path;
+	size_t input;
+	uint64_t line;
+	char *excerpt;
+};
+
+struct td_plan_item {
+	const struct td_remedy *remedy;
+	const struct td_finding **findings;
+	size_t nfindings;
+};
+
+struct td_diagnosis {
+	struct td_finding *findings; /* most severe and certain first */
+	size_t nfindings;
+	struct td_fact *facts;
+	size_t nfacts;
+	struct td_plan_item *plan;
+	size_t nplan;
+	size_t count[3]; /* findings per enum td_severity */
+};
+
+struct td_diagnoser;
+
+struct td_diagnoser *td_diagnoser_new(const struct td_sigdb *db, size_t max_evidence);
+void td_diagnoser_free(struct td_diagnoser *d);
+/* Starts a new input; events and matches until the next call belong to it.
+ * Returns its index. */
+size_t td_diagnoser_begin_input(struct td_diagnoser *d);
+/* Collects the facts an event carries. */
+int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev) TD_WUR;
+/* Records one match (copies what it keeps). */
+int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m) TD_WUR;
+/* Builds the diagnosis; d can be freed afterwards. */
+int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out) TD_WUR;
+void td_diagnosis_free(struct td_diagnosis *dx);
+
+/* The one-line excerpt of a message around [off, off+len) (the whole first
+ * line when len is 0), at most TD_MAX_EXCERPT bytes; malloc'ed. */
+char *td_excerpt(struct td_str message, size_t off, size_t len);
+
+#endif

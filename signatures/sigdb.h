@@ -1,0 +1,233 @@
+/* The signature database: documented TLS failures as data.
+ *
+ * td_sigdb_load() reads every *.xml file of a directory, validates each
+ * against tlsdiag-signatures.xsd (libxml2, no network, no entity expansion),
+ * builds the structures below, compiles every PCRE2 pattern (UTF,
+ * MATCH_INVALID_UTF, JIT when available) and resolves every cross-reference
+ * (remedies, references, superseded signatures).  Any problem is reported
+ * as "file:line: signature 'id': reason" and makes the load fail: a tool
+ * that silently drops a rule would silently miss a diagnosis.
+ *
+ * The database is immutable after loading and owns all its memory; every
+ * pointer into it lives until td_sigdb_free().  Signatures keep the order of
+ * the files (sorted by name) and of the elements inside them.
+ */
+#ifndef TD_SIGDB_H
+#define TD_SIGDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "event.h"
+#include "pcre.h"
+
+enum td_severity {
+	TD_SEV_INFO = 0,
+	TD_SEV_WARNING,
+	TD_SEV_ERROR,
+};
+
+enum td_confidence {
+	TD_CONF_LOW = 0,
+	TD_CONF_MEDIUM,
+	TD_CONF_HIGH,
+};
+
+enum td_role {
+	TD_ROLE_TRIGGER = 0,
+	TD_ROLE_SUPPORT,
+	TD_ROLE_REQUIRE,
+	TD_ROLE_UNLESS,
+};
+
+enum td_cond_kind {
+	TD_COND_PATTERN,
+	TD_COND_CODE,
+};
+
+/* One condition on one event. */
+struct td_cond {
+	enum td_cond_kind kind;
+	int line;         /* line in the database file */
+	char *field;      /* event part matched: "message", "component", a field */
+	char *regex;      /* TD_COND_PATTERN: source text */
+	pcre2_code *re;   /* TD_COND_PATTERN: compiled */
+	char *literal;    /* prefilter source text as written ("a|b"), or NULL */
+	char **literals;  /* its alternatives, lower-cased: one occurs in every match */
+	size_t nliterals;
+	uint32_t code;    /* TD_COND_CODE: normalised 32-bit value */
+};
+
+/* Conditions that must all hold on one event. */
+struct td_clause {
+	enum td_role role;
+	int line;
+	struct td_cond *conds;
+	size_t nconds;
+	/* The condition used to find candidate events quickly: the first with a
+	 * literal on the message, else the first code; NULL if none. */
+	const struct td_cond *key;
+};
+
+struct td_scope {
+	uint32_t formats; /* bit (1u << enum td_format) per accepted format */
+	char *component_src, *file_src;
+	pcre2_code *component, *file; /* NULL: any */
+};
+
+struct td_example {
+	char *text;
+	bool counter;
+	enum td_format format; /* TD_FMT_UNKNOWN: the first format in scope */
+	char *component, *file;
+	int line;
+};
+
+enum td_step_kind {
+	TD_STEP_ACTION,
+	TD_STEP_UPDATE,
+	TD_STEP_REGISTRY,
+	TD_STEP_FILE,
+	TD_STEP_RESTART,
+	TD_STEP_CHECK,
+};
+
+struct td_regvalue {
+	char *key, *name, *type, *data;
+};
+
+struct td_step {
+	enum td_step_kind kind;
+	char *text;    /* whitespace-normalised prose, may be empty */
+	char *kb;      /* update: KB number or package */
+	char *path;    /* file: path to create or edit */
+	char *content; /* file: content to put there */
+	struct td_regvalue *values;
+	size_t nvalues;
+};
+
+/* Phases order the merged fix plan. */
+enum td_phase {
+	TD_PHASE_INVESTIGATE = 0,
+	TD_PHASE_CLIENT,
+	TD_PHASE_SERVER,
+	TD_PHASE_CERTIFICATE,
+	TD_PHASE_NETWORK,
+	TD_PHASE_WORKAROUND,
+	TD_PHASE_LAST,
+};
+
+struct td_reference {
+	char *key, *title, *url;
+	bool community;
+};
+
+struct td_remedy {
+	char *id, *title;
+	enum td_phase phase;
+	struct td_step *steps;
+	size_t nsteps;
+	const struct td_reference **refs;
+	size_t nrefs;
+	char *file;
+	int line;
+};
+
+enum td_check {
+	TD_CHECK_NONE = 0,
+	TD_CHECK_SQL_BUILD_TLS12,
+	TD_CHECK_SQL_BUILD_KB3146034,
+};
+
+struct td_signature {
+	char *id, *kb, *title, *cause, *evidence;
+	char *file; /* database file it came from */
+	int line;
+	enum td_severity severity;
+	enum td_confidence confidence;
+	bool community;
+	struct td_scope *scopes; /* none: every text format */
+	size_t nscopes;
+	struct td_clause *clauses;
+	size_t nclauses;
+	enum td_check check;
+	const struct td_signature **supersedes;
+	size_t nsupersedes;
+	const struct td_remedy **remedies;
+	size_t nremedies;
+	const struct td_reference **refs;
+	size_t nrefs;
+	struct td_example *examples;
+	size_t nexamples;
+	size_t index; /* position in td_sigdb.sigs */
+};
+
+/* SQL Server servicing data used by the sql-build checks. */
+struct td_sql_line {
+	char *level, *branch, *advice;
+	uint32_t from[4], to[4], tls12[4];
+	bool has_tls12;
+};
+
+struct td_sql_version {
+	uint32_t major; /* e.g. 11, or 10.50 encoded as 1050 */
+	char *name, *advice;
+	int tls12;      /* 0 none, 1 all, 2 decided by lines */
+	struct td_sql_line *lines;
+	size_t nlines;
+};
+
+struct td_sql_affected {
+	uint32_t build[4], fixed[4];
+};
+
+struct td_sigdb {
+	struct td_signature *sigs;
+	size_t nsigs;
+	struct td_remedy *remedies;
+	size_t nremedies;
+	struct td_reference *refs;
+	size_t nrefs;
+	struct td_sql_version *sql_versions;
+	size_t nsql_versions;
+	struct td_sql_affected *sql_affected;
+	size_t nsql_affected;
+	char **files; /* the files loaded, in order */
+	size_t nfiles;
+	bool jit;     /* at least one pattern was JIT-compiled */
+};
+
+/* Loads every *.xml under dir, validated against the schema in schema_path
+ * (NULL: dir/tlsdiag-signatures.xsd).  On success *out owns the database
+ * (free with td_sigdb_free); on failure err says where and why. */
+int td_sigdb_load(const char *dir, const char *schema_path, struct td_sigdb **out,
+		  struct td_err *err) TD_WUR;
+/* Loads a database from in-memory documents (tests, fuzzing): docs[i] of
+ * lens[i] bytes named names[i]. */
+int td_sigdb_load_memory(const char *const *docs, const size_t *lens, const char *const *names,
+			 size_t ndocs, const char *schema_path, struct td_sigdb **out,
+			 struct td_err *err) TD_WUR;
+void td_sigdb_free(struct td_sigdb *db);
+
+const struct td_signature *td_sigdb_find(const struct td_sigdb *db, const char *id);
+const struct td_remedy *td_sigdb_find_remedy(const struct td_sigdb *db, const char *id);
+const struct td_reference *td_sigdb_find_ref(const struct td_sigdb *db, const char *key);
+
+/* Whether sig applies to an event of this format, component and path.
+ * md: match data to reuse (NULL: one is allocated for the call). */
+bool td_signature_in_scope(const struct td_signature *sig, enum td_format fmt,
+			   struct td_str component, struct td_str path, pcre2_match_data *md);
+
+/* Whether one of the literal alternatives of d occurs in s (ASCII case
+ * folded); true when d has none. */
+bool td_cond_literal_in(const struct td_cond *d, struct td_str s);
+
+const char *td_severity_name(enum td_severity s);
+const char *td_confidence_name(enum td_confidence c);
+const char *td_role_name(enum td_role r);
+const char *td_phase_name(enum td_phase p);
+const char *td_step_kind_name(enum td_step_kind k);
+
+#endif
