@@ -146,6 +146,29 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 	}
 }
 
+/* Every trigger/support/require pattern, one per line (for grep -P in the
+ * benchmark), and every prefilter literal (for grep -F / -E). */
+static void list_patterns(FILE *out, const struct td_sigdb *db, bool literals)
+{
+	for (size_t i = 0; i < db->nsigs; i++) {
+		const struct td_signature *s = &db->sigs[i];
+		for (size_t c = 0; c < s->nclauses; c++) {
+			const struct td_clause *cl = &s->clauses[c];
+			if (cl->role == TD_ROLE_UNLESS)
+				continue;
+			for (size_t k = 0; k < cl->nconds; k++) {
+				const struct td_cond *d = &cl->conds[k];
+				if (d->kind != TD_COND_PATTERN)
+					continue;
+				if (!literals)
+					fprintf(out, "(?i)%s\n", d->regex);
+				for (size_t l = 0; literals && l < d->nliterals; l++)
+					fprintf(out, "%s\n", d->literals[l]);
+			}
+		}
+	}
+}
+
 static void print_failure(void *user, const char *line)
 {
 	fprintf(user, "%s\n", line);
@@ -188,6 +211,8 @@ int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *for
 			list_json(out, db);
 		else
 			list_text(out, db);
+	} else if (strcmp(argv[0], "patterns") == 0 || strcmp(argv[0], "literals") == 0) {
+		list_patterns(out, db, strcmp(argv[0], "literals") == 0);
 	} else if (strcmp(argv[0], "check") == 0) {
 		rc = check(out, db);
 	} else if (strcmp(argv[0], "show") == 0 && argc >= 2) {

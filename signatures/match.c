@@ -303,6 +303,18 @@ int td_matcher_event(struct td_matcher *m, const struct td_event *ev, td_match_c
 				m->nresults++;
 		}
 	}
+	/* Report in database order, whatever order the literals were found in. */
+	for (size_t i = 1; i < m->nresults; i++) {
+		struct td_match tmp = m->results[i];
+		size_t k = i;
+		while (k > 0 && (m->results[k - 1].sig->index > tmp.sig->index ||
+				 (m->results[k - 1].sig == tmp.sig &&
+				  m->results[k - 1].clause > tmp.clause))) {
+			m->results[k] = m->results[k - 1];
+			k--;
+		}
+		m->results[k] = tmp;
+	}
 	int reported = 0;
 	for (size_t i = 0; i < m->nresults; i++) {
 		const struct td_match *r = &m->results[i];

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Parse + match throughput of tlsdiag on a generated mixed text bundle,
+# against grep with the same patterns.  Prints one line per measurement.
+#
+# usage: run_bench.sh TLSDIAG GEN_BUNDLE MEASURE DATA_DIR
+# TD_BENCH_MB sets the bundle size (default 500).
+set -eu
+tlsdiag=$1
+gen=$2
+measure=$3
+data=$4
+mb=${TD_BENCH_MB:-500}
+
+if [ ! -f "$data/.size" ] || [ "$(cat "$data/.size")" != "$mb" ]; then
+	echo "generating a $mb MB bundle in $data ..."
+	rm -rf "$data"
+	mkdir -p "$data/bundle"
+	"$gen" "$data/bundle" "$mb"
+	echo "$mb" > "$data/.size"
+fi
+"$tlsdiag" signatures literals | sed 's/[][\.*^$+?(){}|/]/\\&/g' | sort -u > "$data/literals.ere"
+"$tlsdiag" signatures patterns | sort -u > "$data/patterns.pcre"
+
+# best of 3 wall-clock runs; prints "seconds rss_kib"
+best() {
+	b=""
+	for i in 1 2 3; do
+		r=$("$measure" "$@" 2>&1 >/dev/null | tail -n 1)
+		t=${r%% *}
+		rest=${r#* }
+		rss=${rest%% *}
+		if [ -z "$b" ] || awk -v a="$t" -v b="${b%% *}" 'BEGIN { exit !(a < b) }'; then
+			b="$t $rss"
+		fi
+	done
+	echo "$b"
+}
+
+report() {
+	name=$1
+	bytes=$2
+	shift 2
+	r=$(best "$@")
+	t=${r%% *}
+	rss=${r#* }
+	awk -v n="$name" -v b="$bytes" -v t="$t" -v r="$rss" 'BEGIN {
+		printf "%-36s %8.1f MB  %7.3f s  %8.1f MB/s  peak RSS %7d KiB\n", n, b / 1048576, t,
+			b / 1048576 / (t > 0 ? t : 0.001), r }'
+}
+
+size() { stat -c %s "$@" | awk '{s += $1} END {print s}'; }
+
+echo "tlsdiag $("$tlsdiag" --version | cut -d' ' -f2), $(nproc) cores, $(uname -m); best of 3 runs"
+b="$data/bundle"
+report "tlsdiag: whole bundle" "$(size "$b"/*)" "$tlsdiag" --format json "$b"
+for f in CcmMessaging.log ERRORLOG smsprov.log SoftwareDistribution.log; do
+	report "tlsdiag: $f" "$(size "$b/$f")" "$tlsdiag" --format json "$b/$f"
+done
+report "grep -E -c -i -f literals: bundle" "$(size "$b"/*)" grep -E -c -i -f "$data/literals.ere" -r "$b"
+report "grep -P -c (patterns): CMTrace" "$(size "$b/CcmMessaging.log")" \
+	grep -P -c "$(paste -sd'|' "$data/patterns.pcre" | sed 's/(?i)//g; s/^/(?i)/')" "$b/CcmMessaging.log"

@@ -1,0 +1,243 @@
+/* Unit tests for diagnose/: grouping, require, evidence caps, confidence,
+ * facts, SQL build checks and the fix plan. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagnose.h"
+#include "match.h"
+#include "sigfixture.h"
+#include "sqlbuild.h"
+
+static struct td_sigdb *db;
+static struct td_matcher *m;
+static struct td_diagnoser *d;
+
+static int to_diag(const struct td_match *mt, void *user)
+{
+	ck_assert_int_eq(td_diagnoser_match(user, mt), TD_OK);
+	return 0;
+}
+
+static void feed(const char *path, uint64_t line, int64_t sec, const char *msg)
+{
+	struct td_event ev = { .format = TD_FMT_PLAIN, .path = td_str_cstr(path), .line = line,
+			       .line_end = line, .record = line, .message = td_str_cstr(msg) };
+	if (sec >= 0) {
+		ev.time.ticks = sec * TD_TICKS_PER_SEC;
+		ev.time.zone = TD_ZONE_UTC;
+		ev.time.digits = 0;
+	}
+	ck_assert_int_eq(td_diagnoser_event(d, &ev), TD_OK);
+	ck_assert_int_ge(td_matcher_event(m, &ev, to_diag, d), 0);
+}
+
+static void setup(void)
+{
+	db = td_fixture_db();
+	struct td_err err;
+	ck_assert_int_eq(td_matcher_new(db, &m, &err), TD_OK);
+	d = td_diagnoser_new(db, 3);
+	ck_assert_ptr_nonnull(d);
+}
+
+static void teardown(void)
+{
+	td_diagnoser_free(d);
+	td_matcher_free(m);
+	td_sigdb_free(db);
+}
+
+static const struct td_finding *find(const struct td_diagnosis *dx, const char *id)
+{
+	for (size_t i = 0; i < dx->nfindings; i++)
+		if (strcmp(dx->findings[i].sig->id, id) == 0)
+			return &dx->findings[i];
+	return NULL;
+}
+
+START_TEST(require_must_be_in_the_same_input)
+{
+	td_diagnoser_begin_input(d);
+	feed("a.log", 1, -1, "error 10054: forcibly closed");
+	td_diagnoser_begin_input(d);
+	feed("b.log", 1, -1, "OBEngine starting");
+	td_diagnoser_begin_input(d);
+	feed("c.log", 5, -1, "10054 forcibly closed");
+	feed("c.log", 9, -1, "Azure Backup job");
+	struct td_diagnosis *dx;
+	ck_assert_int_eq(td_diagnoser_finish(d, &dx), TD_OK);
+	const struct td_finding *f = find(dx, "needs-context");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->count, 1);
+	ck_assert_uint_eq(f->nevidence, 2);
+	ck_assert_str_eq(f->evidence[0].path, "c.log");
+	ck_assert_int_eq(f->evidence[0].role, TD_ROLE_TRIGGER);
+	ck_assert_int_eq(f->evidence[1].role, TD_ROLE_REQUIRE);
+	ck_assert_uint_eq(f->evidence[1].line, 9);
+	td_diagnosis_free(dx);
+}
+END_TEST
+
+START_TEST(evidence_cap_keeps_first_and_last)
+{
+	td_diagnoser_begin_input(d);
+	for (int i = 1; i <= 10; i++)
+		feed("app.log", (uint64_t)i, 1000 + i, "An unexpected error occurred on a receive.");
+	struct td_diagnosis *dx;
+	ck_assert_int_eq(td_diagnoser_finish(d, &dx), TD_OK);
+	const struct td_finding *f = find(dx, "generic-receive");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->count, 10);
+	ck_assert_uint_eq(f->nevidence, 3);
+	ck_assert_uint_eq(f->evidence[0].line, 1);
+	ck_assert_uint_eq(f->evidence[1].line, 2);
+	ck_assert_uint_eq(f->evidence[2].line, 10);
+	ck_assert_int_eq(f->first.ticks, 1001 * TD_TICKS_PER_SEC);
+	ck_assert_int_eq(f->last.ticks, 1010 * TD_TICKS_PER_SEC);
+	ck_assert_str_eq(f->evidence[2].excerpt, "An unexpected error occurred on a receive.");
+	td_diagnosis_free(dx);
+}
+END_TEST
+
+START_TEST(support_raises_confidence_and_plan_is_ordered)
+{
+	td_diagnoser_begin_input(d);
+	feed("e.log", 1, -1, "An OS call failed: (80090331) State 56.");
+	feed("e.log", 2, -1, "An unexpected error occurred on a receive.");
+	feed("e.log", 3, -1, "certificate was successfully loaded for encryption.");
+	struct td_diagnosis *dx;
+	ck_assert_int_eq(td_diagnoser_finish(d, &dx), TD_OK);
+	const struct td_finding *f = find(dx, "alert-code");
+	ck_assert_int_eq(f->confidence, TD_CONF_LOW);
+	td_diagnosis_free(dx);
+
+	td_diagnoser_free(d);
+	d = td_diagnoser_new(db, 3);
+	td_diagnoser_begin_input(d);
+	feed("e.log", 1, -1, "An OS call failed: (80090331) State 56.");
+	feed("e.log", 2, -1, "handshake failed");
+	feed("e.log", 3, -1, "An unexpected error occurred on a receive.");
+	feed("e.log", 4, -1, "certificate was successfully loaded for encryption.");
+	ck_assert_int_eq(td_diagnoser_finish(d, &dx), TD_OK);
+	f = find(dx, "alert-code");
+	ck_assert_int_eq(f->confidence, TD_CONF_MEDIUM);
+	ck_assert_uint_eq(f->supports, 1);
+	/* Errors first, then warnings, then info. */
+	ck_assert_uint_eq(dx->nfindings, 3);
+	ck_assert_str_eq(dx->findings[0].sig->id, "generic-receive");
+	ck_assert_str_eq(dx->findings[1].sig->id, "alert-code");
+	ck_assert_str_eq(dx->findings[2].sig->id, "info-only");
+	ck_assert_uint_eq(dx->count[TD_SEV_ERROR], 1);
+	ck_assert_uint_eq(dx->count[TD_SEV_INFO], 1);
+	/* Plan: client, server, last; each once; info findings add nothing. */
+	ck_assert_uint_eq(dx->nplan, 3);
+	ck_assert_str_eq(dx->plan[0].remedy->id, "fix-client");
+	ck_assert_uint_eq(dx->plan[0].nfindings, 2);
+	ck_assert_str_eq(dx->plan[1].remedy->id, "fix-server");
+	ck_assert_uint_eq(dx->plan[1].nfindings, 1);
+	ck_assert_str_eq(dx->plan[1].findings[0]->sig->id, "alert-code");
+	ck_assert_str_eq(dx->plan[2].remedy->id, "fix-last");
+	td_diagnosis_free(dx);
+}
+END_TEST
+
+START_TEST(facts_feed_the_sql_check)
+{
+	td_diagnoser_begin_input(d);
+	struct td_field fields[] = {
+		{ TD_STR_LIT("fact.sql_server.version"), TD_STR_LIT("11.0.5058.0") },
+		{ TD_STR_LIT("thread"), TD_STR_LIT("12") },
+	};
+	struct td_event ev = { .format = TD_FMT_ERRORLOG, .path = TD_STR_LIT("ERRORLOG"), .line = 1,
+			       .message = TD_STR_LIT("Microsoft SQL Server 2012 (SP2) - 11.0.5058.0 (X64)\n\tMay 14 2014"),
+			       .fields = fields, .nfields = 2 };
+	ck_assert_int_eq(td_diagnoser_event(d, &ev), TD_OK);
+	ck_assert_int_eq(td_diagnoser_event(d, &ev), TD_OK); /* duplicates collapse */
+	struct td_diagnosis *dx;
+	ck_assert_int_eq(td_diagnoser_finish(d, &dx), TD_OK);
+	ck_assert_uint_eq(dx->nfacts, 1);
+	ck_assert_str_eq(dx->facts[0].name, "sql_server.version");
+	ck_assert_str_eq(dx->facts[0].value, "11.0.5058.0");
+	const struct td_finding *f = find(dx, "sql-min");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(f->detail);
+	ck_assert_msg(strstr(f->detail, "11.0.5352.0 (GDR) / 11.0.5644.2 (CU)") != NULL, "%s",
+		      f->detail);
+	ck_assert_str_eq(f->evidence[0].excerpt, "Microsoft SQL Server 2012 (SP2) - 11.0.5058.0 (X64)");
+	td_diagnosis_free(dx);
+}
+END_TEST
+
+struct sql_case {
+	const char *build;
+	enum td_sql_status want;
+};
+
+static const struct sql_case sql_cases[] = {
+	{ "11.0.5058.0", TD_SQL_BELOW },  { "11.0.5351.0", TD_SQL_BELOW },
+	{ "11.0.5352.0", TD_SQL_OK },     { "11.0.5643.0", TD_SQL_BELOW },
+	{ "11.0.5644.2", TD_SQL_OK },     { "11.0.7001.0", TD_SQL_OK },
+	{ "11.0.3000.0", TD_SQL_BELOW },  { "9.00.5000.00", TD_SQL_NEVER },
+	{ "13.0.1601.5", TD_SQL_OK },     { "17.0.100.1", TD_SQL_OK },
+	{ "11.0.6500.0", TD_SQL_UNKNOWN },
+};
+
+START_TEST(sql_verdicts)
+{
+	const struct sql_case *c = &sql_cases[_i];
+	uint32_t b[4];
+	ck_assert(td_sql_parse_build(c->build, b));
+	struct td_sql_verdict v;
+	td_sql_check_tls12(db, b, &v);
+	ck_assert_msg(v.status == c->want, "%s: %d (%s)", c->build, v.status, v.text);
+}
+END_TEST
+
+START_TEST(sql_parse_and_kb3146034)
+{
+	uint32_t b[4];
+	ck_assert(!td_sql_parse_build("11.0", b));
+	ck_assert(!td_sql_parse_build("abc", b));
+	ck_assert(td_sql_parse_build("10.50.6537.0", b));
+	char text[200];
+	ck_assert(td_sql_check_kb3146034(db, b, text, sizeof(text)));
+	ck_assert(strstr(text, "10.50.6542.0") != NULL);
+	ck_assert(td_sql_parse_build("10.50.6542.0", b));
+	ck_assert(!td_sql_check_kb3146034(db, b, text, sizeof(text)));
+}
+END_TEST
+
+START_TEST(excerpts)
+{
+	char *e = td_excerpt(TD_STR_LIT("first line\n   second has the MATCH here  \nthird"), 25, 5);
+	ck_assert_str_eq(e, "first line | second has the MATCH here");
+	free(e);
+	e = td_excerpt(TD_STR_LIT("  only line \r\n"), 0, 0);
+	ck_assert_str_eq(e, "only line");
+	free(e);
+	char long_line[2000];
+	memset(long_line, 'x', sizeof(long_line));
+	memcpy(long_line + 1500, "NEEDLE", 6);
+	e = td_excerpt(td_str_make(long_line, sizeof(long_line)), 1500, 6);
+	ck_assert_uint_le(strlen(e), TD_MAX_EXCERPT + 6);
+	ck_assert(strstr(e, "NEEDLE") != NULL);
+	free(e);
+}
+END_TEST
+
+Suite *diagnose_suite(void)
+{
+	Suite *s = suite_create("diagnose");
+	TCase *tc = tcase_create("diagnose");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, require_must_be_in_the_same_input);
+	tcase_add_test(tc, evidence_cap_keeps_first_and_last);
+	tcase_add_test(tc, support_raises_confidence_and_plan_is_ordered);
+	tcase_add_test(tc, facts_feed_the_sql_check);
+	tcase_add_loop_test(tc, sql_verdicts, 0, sizeof(sql_cases) / sizeof(sql_cases[0]));
+	tcase_add_test(tc, sql_parse_and_kb3146034);
+	tcase_add_test(tc, excerpts);
+	suite_add_tcase(s, tc);
+	return s;
+}
