@@ -25,7 +25,8 @@ fi
 best() {
 	b=""
 	for i in 1 2 3; do
-		r=$("$measure" "$@" 2>&1 >/dev/null | tail -n 1)
+		# Not /dev/null: GNU grep stops at the first match when it sees it.
+		r=$("$measure" "$@" 2>&1 >"$data/out" | tail -n 1)
 		t=${r%% *}
 		rest=${r#* }
 		rss=${rest%% *}
