@@ -78,7 +78,9 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 	fprintf(out, "%s (kb %s)\n  %s\n", s->id, s->kb, s->title);
 	fprintf(out, "  severity %s, confidence %s%s\n", td_severity_name(s->severity),
 		td_confidence_name(s->confidence), s->community ? ", community-reported" : "");
-	fprintf(out, "  defined in %s:%d\n\nCause:\n  %s\n", s->file, s->line, s->cause);
+	const char *base = strrchr(s->file, '/');
+	fprintf(out, "  defined in %s:%d\n\nCause:\n  %s\n", base ? base + 1 : s->file, s->line,
+		s->cause);
 	if (s->evidence)
 		fprintf(out, "\nEvidence to collect:\n  %s\n", s->evidence);
 	if (s->nscopes) {

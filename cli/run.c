@@ -214,7 +214,7 @@ static int run_dir(struct td_run *r, const char *path, int depth)
 int td_run_path(struct td_run *r, const char *path)
 {
 	if (strcmp(path, "-") == 0) {
-		struct td_input_report *in = new_input(r, "-");
+		struct td_input_report *in = new_input(r, "<stdin>");
 		if (!in)
 			return TD_E_NOMEM;
 		struct td_input data;
