@@ -1,0 +1,344 @@
+/* ConfigMgr CMTrace logs: <![LOG[message]LOG]!><time="..." date="..."
+ * component="..." context="..." type="n" thread="n" file="...">
+ *
+ * Records are found by their markers, never line by line: messages span
+ * lines and carry quotes, '<' and whole XML bodies (kb/LOG_FORMATS.md a.1).
+ * Text between records (a ROLLOVER marker, garbage) is kept: each non-blank
+ * line of it becomes an event of its own.  Attribute names are matched
+ * ignoring case (Intune writes TIME="..."), in any order.
+ */
+#include <string.h>
+
+#include "arena.h"
+#include "cmtime.h"
+#include "lines.h"
+#include "parser.h"
+
+#define OPEN_MARK "<![LOG["
+#define CLOSE_MARK "]LOG]!>"
+#define MARK_LEN 7
+/* Longest attribute block we accept before calling it malformed. */
+#define MAX_ATTRS 4096
+
+struct cm_state {
+	uint64_t record;
+	/* Line bookkeeping: `line` is the line number at chunk offset `at`. */
+	size_t at;
+	uint64_t line;
+	struct td_arena arena;
+	struct td_field fields[8];
+};
+
+static int cm_probe(struct td_str head)
+{
+	ptrdiff_t at = td_str_find(head, TD_STR_LIT(OPEN_MARK));
+	if (at < 0)
+		return 0;
+	/* The marker followed by a closing mark and a time attribute. */
+	struct td_str rest = td_str_slice(head, (size_t)at, head.len);
+	return td_str_ifind(rest, TD_STR_LIT(CLOSE_MARK "<time=")) >= 0 ? 95 : 60;
+}
+
+static int cm_init(void *state, struct td_parse_ctx *ctx)
+{
+	struct cm_state *st = state;
+	td_arena_init(&st->arena, (size_t)1 << 20);
+	return TD_OK;
+}
+
+static void cm_release(void *state)
+{
+	struct cm_state *st = state;
+	td_arena_release(&st->arena);
+}
+
+/* Line number of chunk offset off (off never goes backwards). */
+static uint64_t line_of(struct cm_state *st, const struct td_chunk *c, size_t off)
+{
+	if (off > st->at) {
+		st->line += td_count_newlines(td_str_make(c->p + st->at, off - st->at));
+		st->at = off;
+	}
+	return st->line;
+}
+
+static const char *find(const char *p, const char *end, const char *needle, size_t n)
+{
+	if (p >= end)
+		return NULL;
+	return memmem(p, (size_t)(end - p), needle, n);
+}
+
+struct attrs {
+	struct td_str time, date, component, context, type, thread, file;
+	bool ok;
+};
+
+/* Parses name="value" pairs from p up to the closing '>'; returns the end
+ * (just past '>') or NULL when the block does not end before `end` (or the
+ * next record starts first, reported through *broken). */
+static const char *parse_attrs(const char *p, const char *end, struct attrs *a, bool *broken)
+{
+	memset(a, 0, sizeof(*a));
+	*broken = false;
+	if (p >= end)
+		return NULL;
+	if (*p != '<') {
+		*broken = true;
+		return p;
+	}
+	p++;
+	const char *limit = end - p > MAX_ATTRS ? p + MAX_ATTRS : end;
+	for (;;) {
+		while (p < limit && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+			p++;
+		if (p >= limit)
+			break;
+		if (*p == '>') {
+			a->ok = true;
+			return p + 1;
+		}
+		const char *name = p;
+		while (p < limit && *p != '=' && *p != '>' && *p != '<' && *p != ' ')
+			p++;
+		if (p >= limit)
+			break;
+		if (*p != '=' || p + 1 >= limit || p[1] != '"') {
+			*broken = true;
+			return p;
+		}
+		struct td_str n = td_str_make(name, (size_t)(p - name));
+		p += 2;
+		const char *v = p;
+		const char *q = memchr(p, '"', (size_t)(limit - p));
+		if (!q)
+			break;
+		struct td_str val = td_str_make(v, (size_t)(q - v));
+		p = q + 1;
+		if (td_str_ieq_cstr(n, "time"))
+			a->time = val;
+		else if (td_str_ieq_cstr(n, "date"))
+			a->date = val;
+		else if (td_str_ieq_cstr(n, "component"))
+			a->component = val;
+		else if (td_str_ieq_cstr(n, "context"))
+			a->context = val;
+		else if (td_str_ieq_cstr(n, "type"))
+			a->type = val;
+		else if (td_str_ieq_cstr(n, "thread"))
+			a->thread = val;
+		else if (td_str_ieq_cstr(n, "file"))
+			a->file = val;
+	}
+	if (limit < end)
+		*broken = true; /* longer than any real attribute block */
+	return *broken ? limit : NULL;
+}
+
+static enum td_level level_of(struct td_str type)
+{
+	if (type.len != 1)
+		return TD_LEVEL_NONE;
+	switch (type.p[0]) {
+	case '0':
+	case '1': return TD_LEVEL_INFO;
+	case '2': return TD_LEVEL_WARNING;
+	case '3': return TD_LEVEL_ERROR;
+	}
+	return TD_LEVEL_NONE;
+}
+
+static size_t add_field(struct cm_state *st, size_t n, const char *name, struct td_str v)
+{
+	if (v.len) {
+		st->fields[n].name = td_str_cstr(name);
+		st->fields[n].value = v;
+		n++;
+	}
+	return n;
+}
+
+/* Fills ev from the attribute block; reports what it cannot use. */
+static void apply_attrs(struct cm_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,
+			struct td_event *ev, const struct attrs *a)
+{
+	ev->provider = a->component;
+	ev->level = level_of(a->type);
+	size_t n = 0;
+	n = add_field(st, n, "thread", a->thread);
+	n = add_field(st, n, "context", a->context);
+	n = add_field(st, n, "file", a->file);
+	n = add_field(st, n, "type", a->type);
+	ev->fields = st->fields;
+	ev->nfields = n;
+	if (!a->time.len && !a->date.len) {
+		td_parse_diag(ctx, TD_DIAG_WARNING, ev->offset, ev->line,
+			      "cmtrace: record has no time and date attributes");
+		return;
+	}
+	if (!td_cm_parse_time(a->time, a->date, &ev->time)) {
+		td_parse_diag(ctx, TD_DIAG_WARNING, ev->offset, ev->line,
+			      "cmtrace: unreadable time '%.*s' date '%.*s'",
+			      td_str_pfmt(td_str_slice(a->time, 0, 40)),
+			      td_str_pfmt(td_str_slice(a->date, 0, 20)));
+		ev->time = (struct td_time){ 0 };
+		return;
+	}
+	/* The original text, "date time", for the evidence. */
+	char *text = td_arena_alloc(&st->arena, a->date.len + a->time.len + 2);
+	if (text) {
+		memcpy(text, a->date.p, a->date.len);
+		text[a->date.len] = ' ';
+		memcpy(text + a->date.len + 1, a->time.p, a->time.len);
+		ev->time.text = td_str_make(text, a->date.len + 1 + a->time.len);
+	}
+}
+
+static int emit_record(struct cm_state *st, struct td_parse_ctx *ctx, const struct td_event *tmpl)
+{
+	struct td_event ev = *tmpl;
+	ev.record = ++st->record;
+	if (ev.message.len > TD_MAX_MESSAGE) {
+		td_parse_diag(ctx, TD_DIAG_WARNING, ev.offset, ev.line,
+			      "cmtrace: message of %zu bytes cut to %zu", ev.message.len,
+			      TD_MAX_MESSAGE);
+		ev.message.len = TD_MAX_MESSAGE;
+	}
+	int rc = td_emit(ctx, &ev);
+	td_arena_reset(&st->arena);
+	return rc;
+}
+
+/* Emits each non-blank line of c->p[from, to) as an event.  A line that
+ * holds the end of a record whose start was lost ("...]LOG]!><time=...>")
+ * keeps its attributes. */
+static int emit_junk(struct cm_state *st, const struct td_chunk *c, struct td_parse_ctx *ctx,
+		     size_t from, size_t to)
+{
+	struct td_str rest = td_str_make(c->p + from, to - from), line;
+	bool term;
+	while (td_next_line(&rest, &line, &term)) {
+		struct td_str t = td_str_trim(line);
+		if (!t.len)
+			continue;
+		size_t off = (size_t)(line.p - c->p);
+		uint64_t ln = line_of(st, c, off);
+		struct td_event ev = { .line = ln, .line_end = ln, .offset = c->pos + off,
+				       .message = t };
+		ptrdiff_t close = td_str_find(t, TD_STR_LIT(CLOSE_MARK "<"));
+		struct attrs a;
+		bool broken;
+		if (close >= 0 &&
+		    parse_attrs(t.p + close + MARK_LEN, t.p + t.len, &a, &broken) && !broken) {
+			ev.message = td_str_make(t.p, (size_t)close);
+			td_parse_diag(ctx, TD_DIAG_NOTE, ev.offset, ln,
+				      "cmtrace: record without its start marker");
+			apply_attrs(st, ctx, c, &ev, &a);
+		}
+		if (emit_record(st, ctx, &ev))
+			return TD_E_STOP;
+	}
+	return TD_OK;
+}
+
+static int cm_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *ctx,
+		   size_t *consumed)
+{
+	struct cm_state *st = state;
+	const char *base = c->p, *end = c->p + c->len;
+	bool final = c->eof || c->force;
+	size_t pos = 0;
+	st->at = 0;
+	st->line = c->line;
+	*consumed = 0;
+	while (pos < c->len) {
+		const char *open = find(base + pos, end, OPEN_MARK, MARK_LEN);
+		if (!open) {
+			/* Only junk left: keep a tail that could be the start of a marker. */
+			size_t to = c->len;
+			if (!final) {
+				const char *nl = memrchr(base + pos, '\n', c->len - pos);
+				to = nl ? (size_t)(nl + 1 - base) : pos;
+			}
+			if (emit_junk(st, c, ctx, pos, to))
+				return TD_E_STOP;
+			*consumed = to;
+			return TD_OK;
+		}
+		size_t start = (size_t)(open - base);
+		if (start > pos && emit_junk(st, c, ctx, pos, start))
+			return TD_E_STOP;
+		pos = start;
+		*consumed = pos;
+		const char *msg = open + MARK_LEN;
+		const char *close = find(msg, end, CLOSE_MARK, MARK_LEN);
+		const char *next = find(msg, close ? close : end, OPEN_MARK, MARK_LEN);
+		struct td_event ev = { .line = line_of(st, c, start), .offset = c->pos + start };
+		if (next) {
+			/* Another record starts before this one is closed. */
+			ev.message = td_str_make(msg, (size_t)(next - msg));
+			ev.line_end = line_of(st, c, (size_t)(next - base));
+			td_parse_diag(ctx, TD_DIAG_WARNING, ev.offset, ev.line,
+				      "cmtrace: record has no end marker; kept as text");
+			if (emit_record(st, ctx, &ev))
+				return TD_E_STOP;
+			pos = (size_t)(next - base);
+			*consumed = pos;
+			continue;
+		}
+		if (!close) {
+			if (!final)
+				return TD_OK;
+			ev.message = td_str_make(msg, (size_t)(end - msg));
+			ev.line_end = line_of(st, c, c->len);
+			td_parse_diag(ctx, TD_DIAG_WARNING, ev.offset, ev.line,
+				      "cmtrace: truncated record (no end marker)");
+			if (emit_record(st, ctx, &ev))
+				return TD_E_STOP;
+			*consumed = c->len;
+			return TD_OK;
+		}
+		ev.message = td_str_make(msg, (size_t)(close - msg));
+		struct attrs a;
+		bool broken;
+		const char *after = parse_attrs(close + MARK_LEN, end, &a, &broken);
+		if (!after) {
+			if (!final)
+				return TD_OK;
+			after = end;
+			broken = true;
+		}
+		ev.line_end = line_of(st, c, (size_t)(close - base));
+		if (broken) {
+			td_parse_diag(ctx, TD_DIAG_WARNING, ev.offset, ev.line,
+				      "cmtrace: malformed attribute block; message kept");
+			/* Resume at the end of the line holding the block. */
+			const char *nl = memchr(after, '\n', (size_t)(end - after));
+			const char *nxt = find(after, end, OPEN_MARK, MARK_LEN);
+			after = nl ? nl + 1 : end;
+			if (nxt && nxt < after)
+				after = nxt;
+		} else {
+			apply_attrs(st, ctx, c, &ev, &a);
+			if (after < end && *after == '\r')
+				after++;
+			if (after < end && *after == '\n')
+				after++;
+		}
+		if (emit_record(st, ctx, &ev))
+			return TD_E_STOP;
+		pos = (size_t)(after - base);
+		*consumed = pos;
+	}
+	return TD_OK;
+}
+
+const struct td_text_parser td_parser_cmtrace = {
+	.format = TD_FMT_CMTRACE,
+	.name = "cmtrace",
+	.probe = cm_probe,
+	.state_size = sizeof(struct cm_state),
+	.init = cm_init,
+	.feed = cm_feed,
+	.release = cm_release,
+};
