@@ -205,6 +205,8 @@ int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
 		fa->path = dupn(d, ev->path);
 		fa->input = d->input;
 		fa->line = ev->line;
+		fa->time = ev->time;
+		fa->time.text = td_str_make(NULL, 0);
 		fa->excerpt = td_excerpt(ev->message, 0, 0);
 		if (!fa->excerpt)
 			d->nomem = true;
@@ -446,9 +448,14 @@ static int run_checks(struct td_diagnoser *d, struct td_diagnosis *dx, size_t *c
 			e->path = dupn(d, td_str_cstr(fa->path));
 			e->input = fa->input;
 			e->line = e->line_end = fa->line;
+			e->time = fa->time;
 			e->role = TD_ROLE_TRIGGER;
 			e->excerpt = dupn(d, td_str_cstr(fa->excerpt ? fa->excerpt : fa->value));
 			f.count++;
+			if (fa->time.zone && (!f.first.zone || fa->time.ticks < f.first.ticks))
+				f.first = fa->time;
+			if (fa->time.zone && (!f.last.zone || fa->time.ticks > f.last.ticks))
+				f.last = fa->time;
 			if (!f.detail)
 				f.detail = dupn(d, td_str_cstr(text));
 		}

@@ -64,6 +64,7 @@ struct td_fact {
 	char *path;
 	size_t input;
 	uint64_t line;
+	struct td_time time; /* of the event that carried it; .text not kept */
 	char *excerpt;
 };
 
