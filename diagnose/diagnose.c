@@ -360,39 +360,44 @@ static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig
 		return false;
 	}
 	size_t trig_kept = 0, last_trigger = SIZE_MAX;
-	for (size_t a = 0; a < ss->n; a++) {
-		struct acc *ac = &ss->accs[a];
-		if (!ac->triggers || (ac->require_seen & need) != need)
-			continue;
-		f->count += ac->triggers;
-		f->supports += ac->supports;
-		if (ac->first.zone && (!f->first.zone || time_before(&ac->first, &f->first)))
-			f->first = ac->first;
-		if (ac->last.zone && (!f->last.zone || time_before(&f->last, &ac->last)))
-			f->last = ac->last;
-		for (size_t i = 0; i < ac->nev; i++) {
-			struct td_evidence *e = &ac->ev[i];
-			bool is_trigger = e->role == TD_ROLE_TRIGGER;
-			if (is_trigger && trig_kept + 1 >= d->max_evidence) {
-				/* Keep only the latest beyond the cap. */
-				if (last_trigger != SIZE_MAX) {
+	/* Triggers first, then what corroborates them, each in arrival order. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t a = 0; a < ss->n; a++) {
+			struct acc *ac = &ss->accs[a];
+			if (!ac->triggers || (ac->require_seen & need) != need)
+				continue;
+			if (pass == 0) {
+				f->count += ac->triggers;
+				f->supports += ac->supports;
+				if (ac->first.zone && (!f->first.zone || time_before(&ac->first, &f->first)))
+					f->first = ac->first;
+				if (ac->last.zone && (!f->last.zone || time_before(&f->last, &ac->last)))
+					f->last = ac->last;
+			}
+			for (size_t i = 0; i < ac->nev; i++) {
+				struct td_evidence *e = &ac->ev[i];
+				bool is_trigger = e->role == TD_ROLE_TRIGGER;
+				if (is_trigger != (pass == 0) || !e->path)
+					continue;
+				if (is_trigger && trig_kept + 1 >= d->max_evidence &&
+				    last_trigger != SIZE_MAX) {
+					/* Beyond the cap only the latest is kept. */
 					evidence_release(&f->evidence[last_trigger]);
 					f->evidence[last_trigger] = *e;
 					memset(e, 0, sizeof(*e));
 					continue;
 				}
-			}
-			f->evidence[f->nevidence] = *e;
-			memset(e, 0, sizeof(*e));
-			if (is_trigger) {
-				trig_kept++;
-				if (trig_kept >= d->max_evidence)
+				f->evidence[f->nevidence] = *e;
+				memset(e, 0, sizeof(*e));
+				if (is_trigger && ++trig_kept >= d->max_evidence)
 					last_trigger = f->nevidence;
+				f->nevidence++;
 			}
-			f->nevidence++;
 		}
-		ac->nev = 0;
 	}
+	for (size_t a = 0; a < ss->n; a++)
+		if (ss->accs[a].triggers && (ss->accs[a].require_seen & need) == need)
+			ss->accs[a].nev = 0; /* all moved */
 	if (f->supports && f->confidence < TD_CONF_HIGH)
 		f->confidence++;
 	return true;
