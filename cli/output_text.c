@@ -153,10 +153,15 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 			fprintf(out, "%s %s=%s", c ? "," : "  ", e->caps[c].name, e->caps[c].value);
 		fputc('\n', out);
 	}
-	uint64_t total = f->count + f->supports;
-	if (total > shown)
-		fprintf(out, "      ... %llu more (--verbose or --format json for all kept evidence)\n",
-			(unsigned long long)(total - shown));
+	if (f->nevidence > shown)
+		fprintf(out, "      ... %zu more kept (--verbose shows them)\n", f->nevidence - shown);
+	uint64_t kept_triggers = 0;
+	for (size_t i = 0; i < f->nevidence; i++)
+		kept_triggers += f->evidence[i].role == TD_ROLE_TRIGGER;
+	if (f->count > kept_triggers)
+		fprintf(out, "      ... %llu more occurrence%s not kept (--max-evidence)\n",
+			(unsigned long long)(f->count - kept_triggers),
+			f->count - kept_triggers == 1 ? "" : "s");
 	print_plan_refs(o, f);
 	if (s->nrefs) {
 		fputs("    References:\n", out);

@@ -10,10 +10,21 @@
 /* Support evidence kept per finding (they corroborate; a few suffice). */
 #define TD_SUPPORT_EVIDENCE 3
 
+/* Triggers superseded, provisionally, by one signature. */
+struct prov {
+	const struct td_signature *by;
+	uint64_t count;
+	struct td_time first, last;
+};
+
+#define MAX_PROV 4
+
 /* One signature within one input. */
 struct acc {
 	size_t input;
 	uint64_t triggers, supports;
+	struct prov prov[MAX_PROV];
+	size_t nprov;
 	uint32_t require_seen; /* bit per require clause index (first 32) */
 	struct td_time first, last;
 	struct td_evidence *ev;
@@ -251,6 +262,7 @@ static int fill_evidence(struct td_diagnoser *d, struct td_evidence *e, const st
 	e->time = ev->time;
 	e->time.text = td_str_make(dupn(d, ev->time.text), ev->time.text.len);
 	e->role = m->clause->role;
+	e->superseded_by = m->superseded_by;
 	e->excerpt = td_excerpt(ev->message, m->match_off, m->match_len);
 	e->component = ev->provider.len ? dupn(d, ev->provider) : NULL;
 	e->host = ev->host.len ? dupn(d, ev->host) : NULL;
@@ -281,13 +293,31 @@ int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m)
 	if (c->role == TD_ROLE_SUPPORT)
 		a->supports++;
 	if (c->role == TD_ROLE_TRIGGER) {
-		a->triggers++;
+		struct td_time *first = &a->first, *last = &a->last;
+		if (m->superseded_by) {
+			struct prov *p = NULL;
+			for (size_t i = 0; i < a->nprov && !p; i++)
+				if (a->prov[i].by == m->superseded_by)
+					p = &a->prov[i];
+			if (!p && a->nprov < MAX_PROV) {
+				p = &a->prov[a->nprov++];
+				memset(p, 0, sizeof(*p));
+				p->by = m->superseded_by;
+			}
+			if (!p)
+				return TD_OK; /* more superseding signatures than we track */
+			p->count++;
+			first = &p->first;
+			last = &p->last;
+		} else {
+			a->triggers++;
+		}
 		const struct td_time *t = &m->ev->time;
 		if (t->zone != TD_ZONE_NONE) {
-			if (a->first.zone == TD_ZONE_NONE || time_before(t, &a->first))
-				a->first = *t;
-			if (a->last.zone == TD_ZONE_NONE || time_before(&a->last, t))
-				a->last = *t;
+			if (first->zone == TD_ZONE_NONE || time_before(t, first))
+				*first = *t;
+			if (last->zone == TD_ZONE_NONE || time_before(last, t))
+				*last = *t;
 		}
 	}
 	/* Evidence: triggers up to the cap (the last slot always holds the
@@ -335,6 +365,66 @@ static uint32_t require_mask(const struct td_signature *sig)
 		if (sig->clauses[i].role == TD_ROLE_REQUIRE && idx < 32)
 			mask |= 1u << idx++;
 	return mask;
+}
+
+static struct acc *acc_in(struct td_diagnoser *d, const struct td_signature *sig, size_t input)
+{
+	struct sigstate *ss = &d->sigs[sig->index];
+	for (size_t a = 0; a < ss->n; a++)
+		if (ss->accs[a].input == input)
+			return &ss->accs[a];
+	return NULL;
+}
+
+/* Whether sig's own triggers in this input stand (its requires were seen).
+ * Provisional triggers of sig are not counted: supersession never chains. */
+static bool stands(struct td_diagnoser *d, const struct td_signature *sig, size_t input)
+{
+	struct acc *a = acc_in(d, sig, input);
+	uint32_t need = require_mask(sig);
+	return a && a->triggers && (a->require_seen & need) == need;
+}
+
+/* Decides the provisional matches of ac: those whose superseding signature
+ * stands in the same input are dropped, the others become real.  Only
+ * reads the real trigger counts of other signatures, so every accumulator
+ * can be decided before any is changed (see settle_all). */
+static void decide(struct td_diagnoser *d, struct acc *ac)
+{
+	for (size_t i = 0; i < ac->nprov; i++)
+		if (stands(d, ac->prov[i].by, ac->input))
+			ac->prov[i].count = 0;
+	for (size_t i = 0; i < ac->nev; i++) {
+		struct td_evidence *e = &ac->ev[i];
+		if (e->superseded_by && e->path && stands(d, e->superseded_by, ac->input)) {
+			evidence_release(e);
+			memset(e, 0, sizeof(*e));
+		}
+	}
+}
+
+static void fold(struct acc *ac)
+{
+	for (size_t i = 0; i < ac->nprov; i++) {
+		struct prov *p = &ac->prov[i];
+		ac->triggers += p->count;
+		if (p->count && p->first.zone && (!ac->first.zone || time_before(&p->first, &ac->first)))
+			ac->first = p->first;
+		if (p->count && p->last.zone && (!ac->last.zone || time_before(&ac->last, &p->last)))
+			ac->last = p->last;
+		p->count = 0;
+	}
+	ac->nprov = 0;
+}
+
+static void settle_all(struct td_diagnoser *d)
+{
+	for (size_t s = 0; s < d->db->nsigs; s++)
+		for (size_t a = 0; a < d->sigs[s].n; a++)
+			decide(d, &d->sigs[s].accs[a]);
+	for (size_t s = 0; s < d->db->nsigs; s++)
+		for (size_t a = 0; a < d->sigs[s].n; a++)
+			fold(&d->sigs[s].accs[a]);
 }
 
 /* Moves the qualifying evidence of one signature into a finding. Returns
@@ -529,6 +619,7 @@ int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out)
 		return TD_E_NOMEM;
 	size_t cap = 0;
 	int rc = TD_OK;
+	settle_all(d);
 	for (size_t s = 0; s < d->db->nsigs && !rc; s++) {
 		struct td_finding f;
 		if (build_finding(d, &d->db->sigs[s], &f))

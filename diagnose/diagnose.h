@@ -5,7 +5,9 @@
  * "fact.<name>") and the matches the matcher reports.  td_diagnoser_finish()
  * then
  *   - keeps trigger matches only where every `require` clause of the
- *     signature was also seen in the same input,
+ *     signature was also seen in the same input, and drops matches that a
+ *     signature with require clauses superseded when that signature's
+ *     finding stands in the same input,
  *   - groups what is left into one finding per signature with a count, the
  *     first and last time, and evidence (the first max_evidence - 1
  *     occurrences and the last one), raising the confidence one level when
@@ -34,6 +36,9 @@
 #define TD_MAX_FACTS 1000
 
 struct td_evidence {
+	/* Provisional evidence: void if this signature's finding stands in the
+	 * same input (see td_match.superseded_by). */
+	const struct td_signature *superseded_by;
 	char *path;
 	size_t input;
 	uint64_t line, line_end, record, offset;

@@ -225,6 +225,7 @@ bool td_matcher_clause(struct td_matcher *m, const struct td_signature *sig,
 {
 	memset(out, 0, sizeof(*out));
 	out->sig = sig;
+	out->superseded_by = NULL;
 	out->clause = c;
 	out->ev = ev;
 	bool have_pos = false;
@@ -255,18 +256,36 @@ static bool in_scope(struct td_matcher *m, const struct td_signature *sig,
 	return m->scope_ok[s];
 }
 
-static bool voided(const struct td_matcher *m, const struct td_match *r)
+static bool has_require(const struct td_signature *sig)
 {
+	for (size_t i = 0; i < sig->nclauses; i++)
+		if (sig->clauses[i].role == TD_ROLE_REQUIRE)
+			return true;
+	return false;
+}
+
+/* Whether r is void on this event; *by is set to a superseding signature
+ * whose verdict depends on its require clauses (r then stands provisionally). */
+static bool voided(const struct td_matcher *m, const struct td_match *r,
+		   const struct td_signature **by)
+{
+	*by = NULL;
 	for (size_t i = 0; i < m->nresults; i++) {
 		const struct td_match *o = &m->results[i];
 		if (o == r)
 			continue;
 		if (o->sig == r->sig && o->clause->role == TD_ROLE_UNLESS)
 			return true;
-		if (o->clause->role == TD_ROLE_TRIGGER)
-			for (size_t k = 0; k < o->sig->nsupersedes; k++)
-				if (o->sig->supersedes[k] == r->sig)
-					return true;
+		if (o->clause->role != TD_ROLE_TRIGGER)
+			continue;
+		for (size_t k = 0; k < o->sig->nsupersedes; k++) {
+			if (o->sig->supersedes[k] != r->sig)
+				continue;
+			if (!has_require(o->sig))
+				return true;
+			if (!*by)
+				*by = o->sig;
+		}
 	}
 	return false;
 }
@@ -316,10 +335,18 @@ int td_matcher_event(struct td_matcher *m, const struct td_event *ev, td_match_c
 		m->results[k] = tmp;
 	}
 	int reported = 0;
+	const struct td_match *prev = NULL;
 	for (size_t i = 0; i < m->nresults; i++) {
 		const struct td_match *r = &m->results[i];
-		if (r->clause->role == TD_ROLE_UNLESS || voided(m, r))
+		const struct td_signature *by;
+		if (r->clause->role == TD_ROLE_UNLESS || voided(m, r, &by))
 			continue;
+		/* One event counts once per signature and role, however many of
+		 * its clauses match. */
+		if (prev && prev->sig == r->sig && prev->clause->role == r->clause->role)
+			continue;
+		prev = r;
+		m->results[i].superseded_by = by;
 		m->stats.matches++;
 		reported++;
 		if (cb && cb(r, user))

@@ -11,7 +11,8 @@
  *
  * Per event, `unless` clauses void the other matches of their signature, and
  * a signature that triggers voids the matches of the signatures it
- * supersedes.  What survives is reported through the callback; the td_match
+ * supersedes (provisionally, see td_match.superseded_by, when it has
+ * `require` clauses).  What survives is reported through the callback; the td_match
  * and its captures point into the event and the matcher and are valid only
  * during the callback.  A matcher is single-threaded.
  */
@@ -41,6 +42,11 @@ struct td_match {
 	size_t match_off, match_len;
 	struct td_capture caps[TD_MAX_CAPTURES];
 	size_t ncaps;
+	/* Set when a signature that supersedes this one triggered on the same
+	 * event but needs `require` context that only the whole input can
+	 * confirm: the diagnoser drops this match if that signature's finding
+	 * stands in the same input, and keeps it otherwise. */
+	const struct td_signature *superseded_by;
 };
 
 typedef int (*td_match_cb)(const struct td_match *m, void *user);

@@ -333,12 +333,14 @@ static int load_clause(struct loader *L, struct td_signature *sig, xmlNode *n, e
 			d->field = dup_or_null(L, "message");
 		}
 	}
+	/* Index by the code when there is one (its spellings are rarer than
+	 * words), else by the first message pattern with a literal. */
+	for (size_t i = 0; i < c->nconds && !c->key; i++)
+		if (c->conds[i].kind == TD_COND_CODE)
+			c->key = &c->conds[i];
 	for (size_t i = 0; i < c->nconds && !c->key; i++)
 		if (c->conds[i].kind == TD_COND_PATTERN && c->conds[i].nliterals &&
 		    strcmp(c->conds[i].field, "message") == 0)
-			c->key = &c->conds[i];
-	for (size_t i = 0; i < c->nconds && !c->key; i++)
-		if (c->conds[i].kind == TD_COND_CODE)
 			c->key = &c->conds[i];
 	return L->rc;
 }

@@ -66,8 +66,8 @@ struct td_clause {
 	int line;
 	struct td_cond *conds;
 	size_t nconds;
-	/* The condition used to find candidate events quickly: the first with a
-	 * literal on the message, else the first code; NULL if none. */
+	/* The condition used to find candidate events quickly: the first code,
+	 * else the first message pattern with a literal; NULL if none. */
 	const struct td_cond *key;
 };
 

@@ -169,6 +169,55 @@ START_TEST(facts_feed_the_sql_check)
 }
 END_TEST
 
+/* A signature that supersedes a generic one but needs context from the
+ * whole input: the generic finding stays where the context is missing. */
+START_TEST(provisional_supersession)
+{
+	const char *doc =
+		"<signatures family=\"t\">"
+		"<signature id=\"generic\" kb=\"E03\" severity=\"error\"><title>G</title><cause>C</cause>"
+		"<trigger><pattern literal=\"on a receive\">on a receive</pattern></trigger>"
+		"<remedy ref=\"fix-client\"/>"
+		"<example>x on a receive</example><counterexample>y</counterexample></signature>"
+		"<signature id=\"specific\" kb=\"C01\" severity=\"error\"><title>S</title><cause>C</cause>"
+		"<trigger><pattern literal=\"on a receive\">on a receive</pattern></trigger>"
+		"<require><pattern literal=\"backup agent\">backup agent</pattern></require>"
+		"<supersedes ref=\"generic\"/><remedy ref=\"fix-server\"/>"
+		"<example>x on a receive</example><counterexample>y</counterexample></signature>"
+		"</signatures>";
+	struct td_sigdb *sdb;
+	struct td_matcher *sm;
+	struct td_err err;
+	ck_assert_int_eq(td_fixture_load(doc, &sdb, &err), TD_OK);
+	ck_assert_int_eq(td_matcher_new(sdb, &sm, &err), TD_OK);
+	struct td_diagnoser *sd = td_diagnoser_new(sdb, 5);
+	const char *inputs[2][2] = { { "failed on a receive", "unrelated" },
+				     { "failed on a receive", "backup agent started" } };
+	for (int i = 0; i < 2; i++) {
+		td_diagnoser_begin_input(sd);
+		for (int k = 0; k < 2; k++) {
+			struct td_event ev = { .format = TD_FMT_PLAIN, .path = TD_STR_LIT("x.log"),
+					       .line = (uint64_t)k + 1,
+					       .message = td_str_cstr(inputs[i][k]) };
+			ck_assert_int_ge(td_matcher_event(sm, &ev, to_diag, sd), 0);
+		}
+	}
+	struct td_diagnosis *dx;
+	ck_assert_int_eq(td_diagnoser_finish(sd, &dx), TD_OK);
+	ck_assert_uint_eq(dx->nfindings, 2);
+	const struct td_finding *g = find(dx, "generic"), *sp = find(dx, "specific");
+	ck_assert_uint_eq(g->count, 1);  /* input 1 only */
+	ck_assert_uint_eq(sp->count, 1); /* input 2 only */
+	ck_assert_uint_eq(g->nevidence, 1);
+	ck_assert_uint_eq(g->evidence[0].input, 0);
+	ck_assert_uint_eq(sp->evidence[0].input, 1);
+	td_diagnosis_free(dx);
+	td_diagnoser_free(sd);
+	td_matcher_free(sm);
+	td_sigdb_free(sdb);
+}
+END_TEST
+
 struct sql_case {
 	const char *build;
 	enum td_sql_status want;
@@ -235,6 +284,7 @@ Suite *diagnose_suite(void)
 	tcase_add_test(tc, evidence_cap_keeps_first_and_last);
 	tcase_add_test(tc, support_raises_confidence_and_plan_is_ordered);
 	tcase_add_test(tc, facts_feed_the_sql_check);
+	tcase_add_test(tc, provisional_supersession);
 	tcase_add_loop_test(tc, sql_verdicts, 0, sizeof(sql_cases) / sizeof(sql_cases[0]));
 	tcase_add_test(tc, sql_parse_and_kb3146034);
 	tcase_add_test(tc, excerpts);

@@ -29,7 +29,7 @@ START_TEST(fixture_loads_and_resolves)
 	ck_assert_int_eq(n->clauses[1].role, TD_ROLE_REQUIRE);
 	ck_assert_uint_eq(n->clauses[1].conds[0].nliterals, 2);
 	ck_assert_str_eq(n->clauses[1].conds[0].literals[1], "obengine");
-	ck_assert_int_eq(n->clauses[0].key->kind, TD_COND_PATTERN);
+	ck_assert_int_eq(n->clauses[0].key->kind, TD_COND_CODE);
 	const struct td_remedy *r = td_sigdb_find_remedy(db, "fix-client");
 	ck_assert_str_eq(r->steps[0].text, "Set it.");
 	ck_assert_uint_eq(r->steps[0].nvalues, 1);
@@ -194,6 +194,53 @@ START_TEST(shipped_database_is_valid)
 }
 END_TEST
 
+/* Sections A, C, D and E of kb/SIGNATURES.md ship in full, by their ids. */
+START_TEST(shipped_database_covers_sections_a_c_d_e)
+{
+	static const char *const ids[] = {
+		"cm-sql-sslsecurityerror", "cm-sql-snac-forcibly-closed", "cm-snac-version-prereq",
+		"cm-srsrp-receive-closed", "cm-reports-not-in-console", "cm-scp-upload-tls",
+		"cm-scp-digicert-g2-chain", "cm-console-azure-signin", "cm-cmg-console-36874",
+		"cm-cmg-enforce-tls12-scope", "cm-ccmhttp-12175-rev-failed", "cm-ccmhttp-12175-invalid-ca",
+		"cm-ccmhttp-12175-cn-invalid", "cm-cmg-403-clientcert", "cm-client-winhttp-old-os",
+		"cm-appcatalog-soap-algorithm", "cm-fips-forces-tls10", "cm-sup-wsyncmgr-receive",
+		"cm-wsyncmgr-trust-800b0109", "cm-scan-client-cert-required",
+		"mars-10054-forcibly-closed", "mars-console-services-after-tls10-off",
+		"azure-root-ca-change", "mars-old-os-no-tls12",
+		"sql-errlog-cert-loaded", "sql-errlog-self-generated-cert",
+		"sql-startup-cert-not-usable-0x80092004", "sql-startup-thumbprint-bad-char",
+		"sql-startup-security-library-26011", "sql-startup-all-protocols-disabled",
+		"sql-startup-fallback-cert-17190", "sql-17194-ssl-provider-library",
+		"sql-client-233-no-process-on-pipe", "sql-client-login-ssl-10054",
+		"sql-client-prelogin-tcp-10054", "sql-client-sni-31-handshake-failed",
+		"sql-client-untrusted-chain", "sql-client-dbnetlib-ssl-security-error",
+		"sql-client-target-principal", "sql-endpoint-80090331-state56",
+		"sql-endpoint-md5-cert-state58", "sql-endpoint-ssl-pe-no-cipher", "sql-ssrs-db-unavailable",
+		"sql-rsconfig-prelogin", "sql-dbmail-tls", "sql-kb3146034-affected-build",
+		"sql-linked-server-cipher-policy", "sql-agent-17052-tls", "sql-agent-10054-after-os-patch",
+		"sql-build-below-tls12-min", "sql-client-insecure-tls-warning", "sql-weak-hash-server-cert",
+		"sql-setup-on-tls12-only-server", "sql-client-no-common-algorithm",
+		"net-could-not-create-secure-channel", "net-unexpected-error-on-send",
+		"net-unexpected-error-on-receive", "net-no-common-algorithm-local",
+		"net-remote-party-closed-stream", "net-sspi-call-failed",
+		"net-trust-failure-remote-cert-invalid", "net-runtime-too-old",
+		"net-strongcrypto-registry-missing", "net-appcontext-switch-forces-legacy",
+		"net-wcf-tcp-cert-hardcoded",
+	};
+	struct td_sigdb *db = NULL;
+	struct td_err err = { 0 };
+	ck_assert_int_eq(td_sigdb_load(TD_TEST_SOURCE_DIR "/signatures", NULL, &db, &err), TD_OK);
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const struct td_signature *s = td_sigdb_find(db, ids[i]);
+		ck_assert_msg(s != NULL, "missing signature %s", ids[i]);
+		ck_assert(s->title && s->cause && s->nrefs > 0);
+		/* Every signature that can fire says how to fix it. */
+		ck_assert_msg(s->nremedies > 0 || s->severity == TD_SEV_INFO, "%s has no remedy", ids[i]);
+	}
+	td_sigdb_free(db);
+}
+END_TEST
+
 Suite *sigdb_suite(void)
 {
 	Suite *s = suite_create("sigdb");
@@ -205,6 +252,7 @@ Suite *sigdb_suite(void)
 	tcase_add_test(tc, missing_directory_and_schema);
 	tcase_add_test(tc, selfcheck_passes_on_fixture_and_catches_lies);
 	tcase_add_test(tc, shipped_database_is_valid);
+	tcase_add_test(tc, shipped_database_covers_sections_a_c_d_e);
 	suite_add_tcase(s, tc);
 	return s;
 }
