@@ -3,6 +3,11 @@
 
 #include <string.h>
 
+#if defined(__x86_64__) || defined(__SSE2__)
+#include <emmintrin.h>
+#define TD_HAVE_SSE2 1
+#endif
+
 const char *td_encoding_name(enum td_encoding e)
 {
 	switch (e) {
@@ -287,9 +292,28 @@ uint64_t td_encoding_orig_span(enum td_encoding e, struct td_str s)
 {
 	if (!td_encoding_needs_decode(e))
 		return s.len;
+	/* Characters = bytes that are not continuation bytes (10xxxxxx);
+	 * 4-byte sequences (lead byte >= 0xF0) were surrogate pairs. */
 	uint64_t chars = 0, astral = 0;
 	const unsigned char *p = (const unsigned char *)s.p;
-	for (size_t i = 0; i < s.len; i++) {
+	size_t i = 0;
+#ifdef TD_HAVE_SSE2
+	const __m128i top = _mm_set1_epi8((char)0xC0), cont = _mm_set1_epi8((char)0x80);
+	const __m128i f0 = _mm_set1_epi8((char)0xF0);
+	for (; i + 16 <= s.len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		unsigned high = (unsigned)_mm_movemask_epi8(v);
+		if (!high) {
+			chars += 16; /* all ASCII */
+			continue;
+		}
+		unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, top), cont));
+		unsigned a = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, f0), v));
+		chars += 16 - (uint64_t)__builtin_popcount(c);
+		astral += (uint64_t)__builtin_popcount(a);
+	}
+#endif
+	for (; i < s.len; i++) {
 		chars += (p[i] & 0xC0) != 0x80;
 		astral += p[i] >= 0xF0;
 	}

@@ -1,15 +1,20 @@
 /* ConfigMgr timestamps (see cmtime.h). */
 #include "cmtime.h"
 
-/* Reads 1..max digits at s[*i]. */
+/* Reads min..max decimal digits (max <= 9) at s[*i]. */
 static bool digits(struct td_str s, size_t *i, size_t min, size_t max, int *out)
 {
-	uint64_t v;
-	size_t n = td_str_parse_udec(td_str_slice(s, *i, s.len), max, &v);
+	size_t k = *i, n = 0;
+	int v = 0;
+	while (k < s.len && n < max && td_is_digit((unsigned char)s.p[k])) {
+		v = v * 10 + (s.p[k] - '0');
+		k++;
+		n++;
+	}
 	if (n < min)
 		return false;
-	*i += n;
-	*out = (int)v;
+	*i = k;
+	*out = v;
 	return true;
 }
 

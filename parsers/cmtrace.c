@@ -62,17 +62,97 @@ static uint64_t line_of(struct cm_state *st, const struct td_chunk *c, size_t of
 	return st->line;
 }
 
+/* The markers are found through their rare first byte with memchr, which
+ * beats a general substring search on log text. */
 static const char *find(const char *p, const char *end, const char *needle, size_t n)
 {
-	if (p >= end)
-		return NULL;
-	return memmem(p, (size_t)(end - p), needle, n);
+	while (p < end) {
+		const char *q = memchr(p, needle[0], (size_t)(end - p));
+		if (!q || (size_t)(end - q) < n)
+			return NULL;
+		if (memcmp(q + 1, needle + 1, n - 1) == 0)
+			return q;
+		p = q + 1;
+	}
+	return NULL;
 }
 
+enum { A_TIME, A_DATE, A_COMPONENT, A_CONTEXT, A_TYPE, A_THREAD, A_FILE, A_COUNT };
+
 struct attrs {
-	struct td_str time, date, component, context, type, thread, file;
+	struct td_str v[A_COUNT];
 	bool ok;
 };
+
+/* lit is lower case; writers use lower case (ConfigMgr) or upper case
+ * (Intune), so the exact comparison usually decides. */
+static bool name_is(struct td_str n, const char *lit, size_t len)
+{
+	return n.len == len &&
+	       (memcmp(n.p, lit, len) == 0 || td_str_ieq(n, td_str_make(lit, len)));
+}
+
+#define NAME_IS(n, lit) name_is((n), lit, sizeof(lit) - 1)
+
+/* The field of a for attribute name n (any case), or NULL. */
+static struct td_str *attr_slot(struct attrs *a, struct td_str n)
+{
+	switch (n.len) {
+	case 4:
+		switch (td_ascii_lower((unsigned char)n.p[0])) {
+		case 't':
+			if (NAME_IS(n, "time"))
+				return &a->v[A_TIME];
+			return NAME_IS(n, "type") ? &a->v[A_TYPE] : NULL;
+		case 'd': return NAME_IS(n, "date") ? &a->v[A_DATE] : NULL;
+		case 'f': return NAME_IS(n, "file") ? &a->v[A_FILE] : NULL;
+		}
+		return NULL;
+	case 6: return NAME_IS(n, "thread") ? &a->v[A_THREAD] : NULL;
+	case 7: return NAME_IS(n, "context") ? &a->v[A_CONTEXT] : NULL;
+	case 9: return NAME_IS(n, "component") ? &a->v[A_COMPONENT] : NULL;
+	}
+	return NULL;
+}
+
+/* The layout every ConfigMgr component writes, in this order. */
+static const struct {
+	const char *prefix;
+	size_t len;
+	size_t slot; /* index into struct attrs, as an array of td_str */
+} canonical[] = {
+	{ "time=\"", 6, A_TIME },        { " date=\"", 7, A_DATE },
+	{ " component=\"", 12, A_COMPONENT }, { " context=\"", 10, A_CONTEXT },
+	{ " type=\"", 7, A_TYPE },        { " thread=\"", 9, A_THREAD },
+	{ " file=\"", 7, A_FILE },
+};
+
+/* Fast path for the canonical layout; returns the end of the block (just
+ * past '>') or NULL to let the general parser decide. */
+static const char *parse_canonical(const char *p, const char *end, struct attrs *a)
+{
+	if (p >= end || *p != '<')
+		return NULL;
+	p++;
+	struct td_str *slots = a->v;
+	for (size_t i = 0; i < sizeof(canonical) / sizeof(canonical[0]); i++) {
+		size_t n = canonical[i].len;
+		if ((size_t)(end - p) < n || memcmp(p, canonical[i].prefix, n) != 0)
+			return NULL;
+		p += n;
+		const char *v = p;
+		while (p < end && *p != '"')
+			p++;
+		if (p >= end)
+			return NULL;
+		slots[canonical[i].slot] = td_str_make(v, (size_t)(p - v));
+		p++;
+	}
+	if (p >= end || *p != '>')
+		return NULL;
+	a->ok = true;
+	return p + 1;
+}
 
 /* Parses name="value" pairs from p up to the closing '>'; returns the end
  * (just past '>') or NULL when the block does not end before `end` (or the
@@ -81,6 +161,10 @@ static const char *parse_attrs(const char *p, const char *end, struct attrs *a, 
 {
 	memset(a, 0, sizeof(*a));
 	*broken = false;
+	const char *fast = parse_canonical(p, end, a);
+	if (fast)
+		return fast;
+	memset(a, 0, sizeof(*a));
 	if (p >= end)
 		return NULL;
 	if (*p != '<') {
@@ -110,25 +194,16 @@ static const char *parse_attrs(const char *p, const char *end, struct attrs *a, 
 		struct td_str n = td_str_make(name, (size_t)(p - name));
 		p += 2;
 		const char *v = p;
-		const char *q = memchr(p, '"', (size_t)(limit - p));
-		if (!q)
+		const char *q = p;
+		while (q < limit && *q != '"')
+			q++;
+		if (q >= limit)
 			break;
 		struct td_str val = td_str_make(v, (size_t)(q - v));
 		p = q + 1;
-		if (td_str_ieq_cstr(n, "time"))
-			a->time = val;
-		else if (td_str_ieq_cstr(n, "date"))
-			a->date = val;
-		else if (td_str_ieq_cstr(n, "component"))
-			a->component = val;
-		else if (td_str_ieq_cstr(n, "context"))
-			a->context = val;
-		else if (td_str_ieq_cstr(n, "type"))
-			a->type = val;
-		else if (td_str_ieq_cstr(n, "thread"))
-			a->thread = val;
-		else if (td_str_ieq_cstr(n, "file"))
-			a->file = val;
+		struct td_str *slot = attr_slot(a, n);
+		if (slot)
+			*slot = val;
 	}
 	if (limit < end)
 		*broken = true; /* longer than any real attribute block */
@@ -162,35 +237,35 @@ static size_t add_field(struct cm_state *st, size_t n, const char *name, struct 
 static void apply_attrs(struct cm_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,
 			struct td_event *ev, const struct attrs *a)
 {
-	ev->provider = a->component;
-	ev->level = level_of(a->type);
+	ev->provider = a->v[A_COMPONENT];
+	ev->level = level_of(a->v[A_TYPE]);
 	size_t n = 0;
-	n = add_field(st, n, "thread", a->thread);
-	n = add_field(st, n, "context", a->context);
-	n = add_field(st, n, "file", a->file);
-	n = add_field(st, n, "type", a->type);
+	n = add_field(st, n, "thread", a->v[A_THREAD]);
+	n = add_field(st, n, "context", a->v[A_CONTEXT]);
+	n = add_field(st, n, "file", a->v[A_FILE]);
+	n = add_field(st, n, "type", a->v[A_TYPE]);
 	ev->fields = st->fields;
 	ev->nfields = n;
-	if (!a->time.len && !a->date.len) {
+	if (!a->v[A_TIME].len && !a->v[A_DATE].len) {
 		td_parse_diag(ctx, TD_DIAG_WARNING, ev->offset, ev->line,
 			      "cmtrace: record has no time and date attributes");
 		return;
 	}
-	if (!td_cm_parse_time(a->time, a->date, &ev->time)) {
+	if (!td_cm_parse_time(a->v[A_TIME], a->v[A_DATE], &ev->time)) {
 		td_parse_diag(ctx, TD_DIAG_WARNING, ev->offset, ev->line,
 			      "cmtrace: unreadable time '%.*s' date '%.*s'",
-			      td_str_pfmt(td_str_slice(a->time, 0, 40)),
-			      td_str_pfmt(td_str_slice(a->date, 0, 20)));
+			      td_str_pfmt(td_str_slice(a->v[A_TIME], 0, 40)),
+			      td_str_pfmt(td_str_slice(a->v[A_DATE], 0, 20)));
 		ev->time = (struct td_time){ 0 };
 		return;
 	}
 	/* The original text, "date time", for the evidence. */
-	char *text = td_arena_alloc(&st->arena, a->date.len + a->time.len + 2);
+	char *text = td_arena_alloc(&st->arena, a->v[A_DATE].len + a->v[A_TIME].len + 2);
 	if (text) {
-		memcpy(text, a->date.p, a->date.len);
-		text[a->date.len] = ' ';
-		memcpy(text + a->date.len + 1, a->time.p, a->time.len);
-		ev->time.text = td_str_make(text, a->date.len + 1 + a->time.len);
+		memcpy(text, a->v[A_DATE].p, a->v[A_DATE].len);
+		text[a->v[A_DATE].len] = ' ';
+		memcpy(text + a->v[A_DATE].len + 1, a->v[A_TIME].p, a->v[A_TIME].len);
+		ev->time.text = td_str_make(text, a->v[A_DATE].len + 1 + a->v[A_TIME].len);
 	}
 }
 
@@ -241,8 +316,8 @@ static int emit_junk(struct cm_state *st, const struct td_chunk *c, struct td_pa
 	return TD_OK;
 }
 
-static int cm_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *ctx,
-		   size_t *consumed)
+static int cm_feed_records(void *state, const struct td_chunk *c, struct td_parse_ctx *ctx,
+			   size_t *consumed)
 {
 	struct cm_state *st = state;
 	const char *base = c->p, *end = c->p + c->len;
@@ -252,7 +327,10 @@ static int cm_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *c
 	st->line = c->line;
 	*consumed = 0;
 	while (pos < c->len) {
-		const char *open = find(base + pos, end, OPEN_MARK, MARK_LEN);
+		/* Records usually follow each other directly. */
+		const char *open = c->len - pos >= MARK_LEN && memcmp(base + pos, OPEN_MARK, MARK_LEN) == 0
+					   ? base + pos
+					   : find(base + pos, end, OPEN_MARK, MARK_LEN);
 		if (!open) {
 			/* Only junk left: keep a tail that could be the start of a marker. */
 			size_t to = c->len;
@@ -331,6 +409,16 @@ static int cm_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *c
 		*consumed = pos;
 	}
 	return TD_OK;
+}
+
+static int cm_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *ctx,
+		   size_t *consumed)
+{
+	struct cm_state *st = state;
+	int rc = cm_feed_records(state, c, ctx, consumed);
+	if (rc == TD_OK && st->at <= *consumed)
+		ctx->next_line = line_of(st, c, *consumed);
+	return rc;
 }
 
 const struct td_text_parser td_parser_cmtrace = {

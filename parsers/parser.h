@@ -54,6 +54,9 @@ struct td_parse_ctx {
 	const char *window;   /* the current window */
 	/* Cursor for mapping stream positions to original offsets. */
 	uint64_t map_pos, map_orig;
+	/* A parser that knows the line number of the first byte after what it
+	 * consumed sets it here, saving the driver a count; 0 = unknown. */
+	uint64_t next_line;
 };
 
 struct td_chunk {

@@ -22,20 +22,23 @@ struct sms_state {
 	struct td_field fields[3];
 };
 
-/* Position of the "$$<" that starts a metadata block in line, or -1. */
+/* Position of the "$$<" that starts a metadata block in line, or -1.  The
+ * block sits at the end of the line, so the search runs backwards. */
 static ptrdiff_t meta_at(struct td_str line)
 {
-	size_t from = 0;
-	for (;;) {
-		ptrdiff_t at = td_str_find(td_str_slice(line, from, line.len), TD_STR_LIT("$$<"));
-		if (at < 0)
+	const char *p = line.p, *end = line.p + line.len;
+	while (end - p >= 3) {
+		const char *d = memrchr(p, '$', (size_t)(end - p));
+		if (!d)
 			return -1;
-		size_t abs = from + (size_t)at;
-		struct td_str rest = td_str_slice(line, abs, line.len);
-		if (td_str_find(rest, TD_STR_LIT("><thread=")) >= 0)
-			return (ptrdiff_t)abs;
-		from = abs + 3;
+		if (d > p && d[-1] == '$' && d + 1 < line.p + line.len && d[1] == '<') {
+			struct td_str rest = td_str_make(d - 1, (size_t)(line.p + line.len - (d - 1)));
+			if (td_str_find(rest, TD_STR_LIT("><thread=")) >= 0)
+				return (ptrdiff_t)(d - 1 - line.p);
+		}
+		end = d;
 	}
+	return -1;
 }
 
 static int sms_probe(struct td_str head)

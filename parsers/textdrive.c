@@ -83,6 +83,7 @@ static int feed_window(const struct td_text_parser *p, void *state, struct td_pa
 	ctx->orig_base = orig_base;
 	ctx->map_pos = chunk->pos;
 	ctx->map_orig = orig_base;
+	ctx->next_line = 0;
 	*consumed = 0;
 	int rc = p->feed(state, chunk, ctx, consumed);
 	if (*consumed > chunk->len)
@@ -110,7 +111,8 @@ static int run_utf8(const struct td_text_parser *p, void *state, struct td_parse
 		int rc = feed_window(p, state, ctx, &chunk, pos, &used);
 		if (rc)
 			return rc;
-		line += td_count_newlines(td_str_make(chunk.p, used));
+		line = ctx->next_line ? ctx->next_line
+				      : line + td_count_newlines(td_str_make(chunk.p, used));
 		pos += used;
 		if (hint)
 			hint(hint_user, pos);
@@ -176,8 +178,14 @@ static int run_decoded(const struct td_text_parser *p, void *state, struct td_pa
 			used = blen;
 		}
 		struct td_str done = td_str_make(buf, used);
-		line += td_count_newlines(done);
-		orig_buf0 += td_encoding_orig_span(enc, done);
+		line = ctx->next_line ? ctx->next_line : line + td_count_newlines(done);
+		/* The offset cursor of the last event already covers a prefix. */
+		uint64_t mapped = ctx->map_pos - stream_pos;
+		if (mapped <= used)
+			orig_buf0 = ctx->map_orig +
+				    td_encoding_orig_span(enc, td_str_make(buf + mapped, used - mapped));
+		else
+			orig_buf0 += td_encoding_orig_span(enc, done);
 		stream_pos += used;
 		memmove(buf, buf + used, blen - used);
 		blen -= used;

@@ -1,22 +1,60 @@
-/* Wu-Manber multi-literal search with ASCII case folding (see litset.h). */
+/* Multi-literal search with ASCII case folding (see litset.h).
+ *
+ * Literals of 8 bytes and more are found with Wu-Manber (2-byte blocks):
+ * on log text almost every window shifts by several bytes.  Shorter ones
+ * (error-code spellings such as "10054", short words) would shrink every
+ * shift, so they get a second pass: on x86-64, SSE2 compares 16 positions
+ * at a time against the first two bytes of each short literal, and only
+ * the positions that agree are verified.  Elsewhere the short literals use
+ * their own Wu-Manber tables. */
 #include "litset.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) || defined(__SSE2__)
+#include <emmintrin.h>
+#include <immintrin.h>
+#define TD_HAVE_SSE2 1
+#endif
+
 #define BLOCKS 65536
 #define NONE UINT32_MAX
 /* Only the first MAX_M bytes of the shortest literal drive the shifts. */
 #define MAX_M 64
+/* Literals shorter than this go to the short pass. */
+#define LONG_MIN 8
+/* Distinct leading byte pairs the SSE2 short pass handles. */
+#define MAX_PAIRS 24
+
+/* Wu-Manber tables over a subset of the literals. */
+struct wm {
+	size_t m; /* window length: shortest literal of the subset, capped */
+	size_t b; /* block length: 2, or 3 (hashed) when the window allows */
+	size_t count;
+	uint8_t shift[BLOCKS];
+	uint32_t head[BLOCKS]; /* first literal whose window ends with the block */
+};
+
+/* Short literals sharing their first two (folded) bytes. */
+struct pair {
+	unsigned char b0, b1;
+	bool fold0, fold1; /* the byte is a letter: compare case-folded */
+	uint32_t first;    /* chain through pair_next */
+};
 
 struct td_litset {
 	char **lits; /* folded copies */
 	size_t *lens;
+	size_t *woff;  /* offset of the window/pair that indexes the literal */
 	size_t n, cap;
-	size_t m;             /* window length: shortest literal, capped */
-	uint8_t shift[BLOCKS];
-	uint32_t head[BLOCKS]; /* first literal whose window ends with the block */
-	uint32_t *next;
+	struct wm lng, shrt;
+	uint32_t *next;      /* WM bucket chains, shared by both tables */
+	struct pair pairs[MAX_PAIRS];
+	size_t npairs;       /* 0 with short literals: use shrt instead */
+	uint32_t *pair_next;
+	bool use_pairs;
+	bool avx2;           /* the pair pass may use 32-byte vectors */
 	int compiled;
 };
 
@@ -43,7 +81,9 @@ void td_litset_free(struct td_litset *ls)
 		free(ls->lits[i]);
 	free(ls->lits);
 	free(ls->lens);
+	free(ls->woff);
 	free(ls->next);
+	free(ls->pair_next);
 	free(ls);
 }
 
@@ -83,37 +123,163 @@ int td_litset_add(struct td_litset *ls, struct td_str lit)
 	return (int)ls->n++;
 }
 
-static unsigned block(const char *p)
+/* Table slot of the block of b folded bytes at p: 2-byte blocks index
+ * exactly, 3-byte blocks are hashed (fewer chance hits on common pairs). */
+static inline unsigned block_at(const unsigned char *p, size_t b)
 {
-	return (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
+	if (b == 2)
+		return (unsigned)p[0] << 8 | p[1];
+	return ((unsigned)p[0] * 0x3C5u + (unsigned)p[1] * 0x2Fu + p[2]) & (BLOCKS - 1);
+}
+
+static unsigned block(const char *p, size_t b)
+{
+	return block_at((const unsigned char *)p, b);
+}
+
+static bool is_short(const struct td_litset *ls, size_t i)
+{
+	return ls->lens[i] < LONG_MIN;
+}
+
+/* Rough frequency (per mille) of a folded byte in log text: used to index
+ * each literal by its rarest part. */
+static unsigned byte_freq(unsigned char c)
+{
+	static const unsigned char letters[26] = { 60, 12, 30, 30, 90, 20, 18, 35, 55, 1,  6,  35, 22,
+						   55, 60, 18, 1,  50, 50, 65, 25, 8,  15, 2,  15, 1 };
+	if (c >= 'a' && c <= 'z')
+		return letters[c - 'a'];
+	if (c == ' ')
+		return 150;
+	if (c >= '0' && c <= '9')
+		return c == '0' ? 40 : c == '1' ? 30 : c == '2' ? 25 : 15;
+	switch (c) {
+	case '-': case '.': return 15;
+	case ':': case '/': case '"': return 10;
+	case '=': return 8;
+	case '\\': case '_': return 5;
+	}
+	return 2;
+}
+
+static unsigned pair_freq(const char *p)
+{
+	return byte_freq((unsigned char)p[0]) * byte_freq((unsigned char)p[1]);
+}
+
+/* Offset of the m-byte window of literal i whose 2-byte blocks are rarest. */
+static size_t rarest_window(const struct td_litset *ls, size_t i, size_t m)
+{
+	const char *s = ls->lits[i];
+	size_t best = 0;
+	unsigned long best_score = (unsigned long)-1;
+	for (size_t k = 0; k + m <= ls->lens[i]; k++) {
+		unsigned long score = 0;
+		for (size_t j = 0; j + 1 < m; j++)
+			score += pair_freq(s + k + j);
+		if (score < best_score) {
+			best_score = score;
+			best = k;
+		}
+	}
+	return best;
+}
+
+/* Offset of the rarest 2-byte pair of literal i. */
+static size_t rarest_pair(const struct td_litset *ls, size_t i)
+{
+	return rarest_window(ls, i, 2);
+}
+
+/* Builds Wu-Manber tables over the literals with is_short() == want_short. */
+static void build_wm(struct td_litset *ls, struct wm *w, bool want_short)
+{
+	size_t m = MAX_M;
+	w->count = 0;
+	for (size_t i = 0; i < ls->n; i++) {
+		if (is_short(ls, i) != want_short)
+			continue;
+		w->count++;
+		if (ls->lens[i] < m)
+			m = ls->lens[i];
+	}
+	w->m = m;
+	w->b = m >= 6 ? 3 : 2;
+	size_t b = w->b;
+	memset(w->shift, (int)(m - b + 1), sizeof(w->shift));
+	for (size_t k = 0; k < BLOCKS; k++)
+		w->head[k] = NONE;
+	/* Insert in reverse so each bucket lists literals in id order. */
+	for (size_t i = ls->n; i-- > 0;) {
+		if (is_short(ls, i) != want_short)
+			continue;
+		ls->woff[i] = rarest_window(ls, i, m);
+		const char *s = ls->lits[i] + ls->woff[i];
+		for (size_t j = 0; j + b <= m; j++) {
+			unsigned h = block(s + j, b);
+			size_t sh = m - b - j;
+			if (sh < w->shift[h])
+				w->shift[h] = (uint8_t)sh;
+		}
+		unsigned h = block(s + m - b, b);
+		ls->next[i] = w->head[h];
+		w->head[h] = (uint32_t)i;
+	}
+}
+
+static bool is_letter(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* Groups the short literals by their first two bytes for the SSE2 pass;
+ * false when there are too many groups. */
+static bool build_pairs(struct td_litset *ls)
+{
+	ls->npairs = 0;
+	for (size_t i = ls->n; i-- > 0;) {
+		if (!is_short(ls, i))
+			continue;
+		ls->woff[i] = rarest_pair(ls, i);
+		const char *at = ls->lits[i] + ls->woff[i];
+		unsigned char b0 = (unsigned char)at[0], b1 = (unsigned char)at[1];
+		struct pair *p = NULL;
+		for (size_t k = 0; k < ls->npairs && !p; k++)
+			if (ls->pairs[k].b0 == b0 && ls->pairs[k].b1 == b1)
+				p = &ls->pairs[k];
+		if (!p) {
+			if (ls->npairs == MAX_PAIRS)
+				return false;
+			p = &ls->pairs[ls->npairs++];
+			*p = (struct pair){ b0, b1, is_letter(b0), is_letter(b1), NONE };
+		}
+		ls->pair_next[i] = p->first;
+		p->first = (uint32_t)i;
+	}
+	return true;
 }
 
 int td_litset_compile(struct td_litset *ls)
 {
-	size_t m = MAX_M;
-	for (size_t i = 0; i < ls->n; i++)
-		if (ls->lens[i] < m)
-			m = ls->lens[i];
-	ls->m = m;
-	ls->next = malloc((ls->n ? ls->n : 1) * sizeof(*ls->next));
-	if (!ls->next)
+	size_t n = ls->n ? ls->n : 1;
+	ls->next = malloc(n * sizeof(*ls->next));
+	ls->pair_next = malloc(n * sizeof(*ls->pair_next));
+	ls->woff = calloc(n, sizeof(*ls->woff));
+	if (!ls->next || !ls->pair_next || !ls->woff)
 		return TD_E_NOMEM;
-	memset(ls->shift, (int)(m - 1), sizeof(ls->shift));
-	for (size_t b = 0; b < BLOCKS; b++)
-		ls->head[b] = NONE;
-	/* Insert in reverse so each bucket lists literals in id order. */
-	for (size_t i = ls->n; i-- > 0;) {
-		const char *s = ls->lits[i];
-		for (size_t j = 0; j + 1 < m; j++) {
-			unsigned h = block(s + j);
-			size_t sh = m - 2 - j;
-			if (sh < ls->shift[h])
-				ls->shift[h] = (uint8_t)sh;
-		}
-		unsigned h = block(s + m - 2);
-		ls->next[i] = ls->head[h];
-		ls->head[h] = (uint32_t)i;
-	}
+	build_wm(ls, &ls->lng, false);
+	build_wm(ls, &ls->shrt, true);
+#ifdef TD_HAVE_SSE2
+	/* The pair pass keeps its own offsets; the scalar short tables are only
+	 * used when it is not. */
+	ls->use_pairs = ls->shrt.count && build_pairs(ls);
+	ls->avx2 = __builtin_cpu_supports("avx2") && !getenv("TLSDIAG_NO_AVX2");
+	if (!ls->use_pairs)
+		build_wm(ls, &ls->shrt, true);
+#else
+	ls->use_pairs = false;
+#endif
 	ls->compiled = 1;
 	return TD_OK;
 }
@@ -156,6 +322,142 @@ static int folded_equal(const unsigned char *t, const char *lit, size_t len)
 	return 1;
 }
 
+/* Literal id's indexed part was seen at text offset at: verify the whole
+ * literal around it. */
+static void hit(const struct td_litset *ls, const unsigned char *t, size_t n, size_t at,
+		uint32_t id, struct td_litscan *sc)
+{
+	size_t len = ls->lens[id], off = ls->woff[id];
+	if (sc->stamp[id] == sc->epoch || at < off)
+		return;
+	size_t start = at - off;
+	if (len > n - start)
+		return;
+	if (folded_equal(t + start, ls->lits[id], len)) {
+		sc->stamp[id] = sc->epoch;
+		sc->hits[sc->nhits++] = id;
+	}
+}
+
+static void scan_wm(const struct td_litset *ls, const struct wm *w, const unsigned char *t,
+		    size_t n, struct td_litscan *sc)
+{
+	size_t m = w->m;
+	if (!w->count || n < m)
+		return;
+	const uint8_t *shift = w->shift;
+	size_t i = m - 1;
+	while (i < n) {
+		unsigned h;
+		if (w->b == 2) {
+			h = (unsigned)fold[t[i - 1]] << 8 | fold[t[i]];
+		} else {
+			unsigned char blk[3] = { fold[t[i - 2]], fold[t[i - 1]], fold[t[i]] };
+			h = block_at(blk, 3);
+		}
+		size_t s = shift[h];
+		if (s) {
+			i += s;
+			continue;
+		}
+		size_t start = i + 1 - m;
+		for (uint32_t id = w->head[h]; id != NONE; id = ls->next[id])
+			hit(ls, t, n, start, id, sc);
+		i++;
+	}
+}
+
+static void pair_candidates(const struct td_litset *ls, const unsigned char *t, size_t n,
+			    size_t pos, struct td_litscan *sc)
+{
+	unsigned char c0 = fold[t[pos]], c1 = fold[t[pos + 1]];
+	for (size_t k = 0; k < ls->npairs; k++) {
+		const struct pair *p = &ls->pairs[k];
+		if (p->b0 != c0 || p->b1 != c1)
+			continue;
+		for (uint32_t id = p->first; id != NONE; id = ls->pair_next[id])
+			hit(ls, t, n, pos, id, sc);
+	}
+}
+
+#ifdef TD_HAVE_SSE2
+/* Positions whose two bytes equal the first two bytes of a short literal,
+ * 16 at a time. */
+/* Bit k set: a short literal's indexed pair may start at p[k] (p holds at
+ * least 17 readable bytes). */
+static unsigned pair_mask(const struct td_litset *ls, const unsigned char *p)
+{
+	const __m128i lower = _mm_set1_epi8(0x20);
+	__m128i a = _mm_loadu_si128((const __m128i *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(p + 1));
+	__m128i af = _mm_or_si128(a, lower), bf = _mm_or_si128(b, lower);
+	__m128i any = _mm_setzero_si128();
+	for (size_t k = 0; k < ls->npairs; k++) {
+		const struct pair *pr = &ls->pairs[k];
+		__m128i e0 = _mm_cmpeq_epi8(pr->fold0 ? af : a, _mm_set1_epi8((char)pr->b0));
+		__m128i e1 = _mm_cmpeq_epi8(pr->fold1 ? bf : b, _mm_set1_epi8((char)pr->b1));
+		any = _mm_or_si128(any, _mm_and_si128(e0, e1));
+	}
+	return (unsigned)_mm_movemask_epi8(any);
+}
+
+/* The same with 32 positions per step, on CPUs with AVX2 (checked when the
+ * set is compiled). */
+__attribute__((target("avx2"))) static size_t pair_scan_avx2(const struct td_litset *ls,
+							       const unsigned char *t, size_t n,
+							       struct td_litscan *sc)
+{
+	const __m256i lower = _mm256_set1_epi8(0x20);
+	size_t i = 0;
+	for (; i + 33 <= n; i += 32) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(t + i));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(t + i + 1));
+		__m256i af = _mm256_or_si256(a, lower), bf = _mm256_or_si256(b, lower);
+		__m256i any = _mm256_setzero_si256();
+		for (size_t k = 0; k < ls->npairs; k++) {
+			const struct pair *pr = &ls->pairs[k];
+			__m256i e0 = _mm256_cmpeq_epi8(pr->fold0 ? af : a, _mm256_set1_epi8((char)pr->b0));
+			__m256i e1 = _mm256_cmpeq_epi8(pr->fold1 ? bf : b, _mm256_set1_epi8((char)pr->b1));
+			any = _mm256_or_si256(any, _mm256_and_si256(e0, e1));
+		}
+		unsigned mask = (unsigned)_mm256_movemask_epi8(any);
+		while (mask) {
+			unsigned bit = (unsigned)__builtin_ctz(mask);
+			mask &= mask - 1;
+			pair_candidates(ls, t, n, i + bit, sc);
+		}
+	}
+	return i;
+}
+
+static void scan_pairs(const struct td_litset *ls, const unsigned char *t, size_t n,
+		       struct td_litscan *sc)
+{
+	if (n < 2)
+		return;
+	size_t i = ls->avx2 && n >= 33 ? pair_scan_avx2(ls, t, n, sc) : 0;
+	for (; i + 17 <= n; i += 16) {
+		unsigned mask = pair_mask(ls, t + i);
+		while (mask) {
+			unsigned bit = (unsigned)__builtin_ctz(mask);
+			mask &= mask - 1;
+			pair_candidates(ls, t, n, i + bit, sc);
+		}
+	}
+	if (i + 1 < n) {
+		/* The tail, padded: pairs can start at i .. n-2. */
+		unsigned char pad[32] = { 0 };
+		memcpy(pad, t + i, n - i);
+		unsigned mask = pair_mask(ls, pad) & ((1u << (n - 1 - i)) - 1);
+		while (mask) {
+			unsigned bit = (unsigned)__builtin_ctz(mask);
+			mask &= mask - 1;
+			pair_candidates(ls, t, n, i + bit, sc);
+		}
+	}
+}
+#endif
+
 void td_litset_scan(const struct td_litset *ls, struct td_str text, struct td_litscan *sc)
 {
 	sc->nhits = 0;
@@ -163,29 +465,16 @@ void td_litset_scan(const struct td_litset *ls, struct td_str text, struct td_li
 		memset(sc->stamp, 0, sc->nlits * sizeof(*sc->stamp));
 		sc->epoch = 1;
 	}
-	size_t m = ls->m, n = text.len;
-	if (ls->n == 0 || n < m)
-		return;
 	const unsigned char *t = (const unsigned char *)text.p;
-	const uint8_t *shift = ls->shift;
-	size_t i = m - 1;
-	while (i < n) {
-		unsigned h = (unsigned)fold[t[i - 1]] << 8 | fold[t[i]];
-		size_t s = shift[h];
-		if (s) {
-			i += s;
-			continue;
-		}
-		size_t start = i + 1 - m;
-		for (uint32_t id = ls->head[h]; id != NONE; id = ls->next[id]) {
-			size_t len = ls->lens[id];
-			if (sc->stamp[id] == sc->epoch || len > n - start)
-				continue;
-			if (folded_equal(t + start, ls->lits[id], len)) {
-				sc->stamp[id] = sc->epoch;
-				sc->hits[sc->nhits++] = id;
-			}
-		}
-		i++;
+	size_t n = text.len;
+	if (ls->n == 0 || n < 2)
+		return;
+	scan_wm(ls, &ls->lng, t, n, sc);
+#ifdef TD_HAVE_SSE2
+	if (ls->use_pairs) {
+		scan_pairs(ls, t, n, sc);
+		return;
 	}
+#endif
+	scan_wm(ls, &ls->shrt, t, n, sc);
 }

@@ -1,11 +1,11 @@
 /* Multi-literal search, ignoring ASCII case: the prefilter that keeps most
  * log events away from the regex engine.
  *
- * A set of literals is compiled once into Wu-Manber tables (2-byte blocks,
- * shift table over the shortest literal's length); td_litset_scan() then
- * walks a text once and reports which literals occur in it.  Literals must
- * be at least 2 bytes long.  Identical literals (after case folding) share
- * one id.
+ * A set of literals is compiled once (Wu-Manber tables for the long ones, a
+ * vectorised two-byte filter for the short ones, see litset.c);
+ * td_litset_scan() then reports which literals occur in a text.  Literals
+ * must be at least 2 bytes long.  Identical literals (after case folding)
+ * share one id.
  */
 #ifndef TD_LITSET_H
 #define TD_LITSET_H
@@ -39,7 +39,8 @@ struct td_str td_litset_get(const struct td_litset *ls, uint32_t id);
 int td_litscan_init(struct td_litscan *sc, const struct td_litset *ls) TD_WUR;
 void td_litscan_release(struct td_litscan *sc);
 /* Finds every literal of ls in text; afterwards sc->hits[0..nhits) lists
- * the distinct ids found, in order of first discovery. */
+ * the distinct ids found (long literals first, each group in the order it
+ * was found). */
 void td_litset_scan(const struct td_litset *ls, struct td_str text, struct td_litscan *sc);
 
 #endif

@@ -1,6 +1,7 @@
 /* Unit tests for signatures/litset.c and signatures/codes.c. */
 #include <check.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "codes.h"
@@ -71,6 +72,47 @@ START_TEST(litset_matches_brute_force)
 			bool want = td_str_ifind(td_str_make(text, n), td_str_cstr(lits[k])) >= 0;
 			ck_assert_msg(found(&sc, (int)k) == want, "literal %s in %.*s", lits[k],
 				      (int)n, text);
+		}
+	}
+	td_litscan_release(&sc);
+	td_litset_free(ls);
+}
+END_TEST
+
+/* Many short literals (more leading pairs than the vector pass takes, so
+ * the scalar short tables are used), non-letters and mixed case. */
+START_TEST(litset_many_short_literals)
+{
+	char lits[40][8];
+	struct td_litset *ls = td_litset_new();
+	for (int i = 0; i < 40; i++) {
+		snprintf(lits[i], sizeof(lits[i]), "%c%c%dx", "[0aZ-"[i % 5], 'a' + i, i);
+		ck_assert_int_ge(td_litset_add(ls, td_str_cstr(lits[i])), 0);
+	}
+	ck_assert_int_eq(td_litset_add(ls, TD_STR_LIT("longer literal here")), 40);
+	ck_assert_int_eq(td_litset_compile(ls), TD_OK);
+	struct td_litscan sc;
+	ck_assert_int_eq(td_litscan_init(&sc, ls), TD_OK);
+	unsigned seed = 99;
+	char text[200];
+	for (int round = 0; round < 5000; round++) {
+		size_t n = (size_t)(round % 120);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 16;
+			if (r % 23 == 0 && i + 6 < n) {
+				const char *l = lits[r % 40];
+				for (size_t k = 0; l[k] && i < n; k++)
+					text[i++] = (char)((r & 1) && l[k] >= 'a' && l[k] <= 'z' ? l[k] - 32 : l[k]);
+				i--;
+				continue;
+			}
+			text[i] = "[0aZz-xX1234 bcdefg"[r % 19];
+		}
+		td_litset_scan(ls, td_str_make(text, n), &sc);
+		for (int k = 0; k < 40; k++) {
+			bool want = td_str_ifind(td_str_make(text, n), td_str_cstr(lits[k])) >= 0;
+			ck_assert_msg(found(&sc, k) == want, "literal %s in %.*s", lits[k], (int)n, text);
 		}
 	}
 	td_litscan_release(&sc);
@@ -161,6 +203,7 @@ Suite *litset_suite(void)
 	TCase *tc = tcase_create("litset");
 	tcase_add_test(tc, litset_finds_all_case_insensitive);
 	tcase_add_test(tc, litset_matches_brute_force);
+	tcase_add_test(tc, litset_many_short_literals);
 	tcase_add_test(tc, code_forms);
 	tcase_add_loop_test(tc, code_in_text, 0, sizeof(code_cases) / sizeof(code_cases[0]));
 	tcase_add_test(tc, code_parse);
