@@ -385,60 +385,58 @@ static void nd_begin(struct td_output *o)
 	td_json_init(&o->json, o->f, false);
 }
 
-static void nd_record(struct td_output *o, const char *type)
+/* Every NDJSON line is one object with its "type" first. */
+static void nd_open(struct td_output *o, const char *type)
 {
+	td_json_init(&o->json, o->f, false);
 	td_json_object_begin(&o->json);
 	td_json_key(&o->json, "type");
 	td_json_cstr(&o->json, type);
 }
 
-static void nd_input(struct td_output *o, const struct td_input_report *in, size_t index)
+static void nd_close(struct td_output *o)
 {
-	td_json_init(&o->json, o->f, false);
-	nd_record(o, "input");
-	td_json_key(&o->json, "input");
-	write_input(&o->json, in);
 	td_json_object_end(&o->json);
 	td_json_newline(&o->json);
+}
+
+static void nd_input(struct td_output *o, const struct td_input_report *in, size_t index)
+{
+	nd_open(o, "input");
+	td_json_key(&o->json, "input");
+	write_input(&o->json, in);
+	nd_close(o);
 }
 
 static void nd_finding(struct td_output *o, const struct td_finding *f, size_t index)
 {
-	td_json_init(&o->json, o->f, false);
-	nd_record(o, "finding");
+	nd_open(o, "finding");
 	write_finding_fields(&o->json, f);
-	td_json_object_end(&o->json);
-	td_json_newline(&o->json);
+	nd_close(o);
 }
 
 static void nd_plan(struct td_output *o)
 {
-	td_json_init(&o->json, o->f, false);
-	nd_record(o, "fix_plan");
+	nd_open(o, "fix_plan");
 	td_json_key(&o->json, "fix_plan");
 	write_plan(&o->json, o->r->dx);
-	td_json_object_end(&o->json);
-	td_json_newline(&o->json);
+	nd_close(o);
 }
 
 static void nd_facts(struct td_output *o)
 {
-	td_json_init(&o->json, o->f, false);
-	nd_record(o, "facts");
+	nd_open(o, "facts");
 	td_json_key(&o->json, "facts");
 	write_facts(&o->json, o->r->dx);
-	td_json_object_end(&o->json);
-	td_json_newline(&o->json);
+	nd_close(o);
 }
 
 static void nd_summary(struct td_output *o)
 {
-	td_json_init(&o->json, o->f, false);
-	nd_record(o, "summary");
+	nd_open(o, "summary");
 	tool(&o->json);
 	write_summary_fields(&o->json, o->r);
-	td_json_object_end(&o->json);
-	td_json_newline(&o->json);
+	nd_close(o);
 }
 
 static void nd_end(struct td_output *o)

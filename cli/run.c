@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "input.h"
 #include "parser.h"
 
@@ -30,14 +31,8 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
 
 static struct td_input_report *new_input(struct td_run *r, const char *path)
 {
-	if (r->ninputs == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 16;
-		struct td_input_report *ni = realloc(r->inputs, ncap * sizeof(*ni));
-		if (!ni)
-			return NULL;
-		r->inputs = ni;
-		r->cap = ncap;
-	}
+	if (td_grow(&r->inputs, &r->cap, r->ninputs, sizeof(*r->inputs)))
+		return NULL;
 	struct td_input_report *in = &r->inputs[r->ninputs];
 	memset(in, 0, sizeof(*in));
 	in->path = strdup(path);
@@ -180,15 +175,9 @@ static int run_dir(struct td_run *r, const char *path, int depth)
 	for (struct dirent *e; (e = readdir(d));) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			char **nn = realloc(names, ncap * sizeof(*nn));
-			if (!nn) {
-				rc = TD_E_NOMEM;
-				break;
-			}
-			names = nn;
-			cap = ncap;
+		if (td_grow(&names, &cap, n, sizeof(*names))) {
+			rc = TD_E_NOMEM;
+			break;
 		}
 		size_t len = strlen(path) + strlen(e->d_name) + 2;
 		names[n] = malloc(len);

@@ -1,5 +1,6 @@
 /* Status strings, td_err and the per-input diagnostics list (see err.h). */
 #include "err.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,15 +50,9 @@ void td_diag_vadd(struct td_diag *d, enum td_diag_level level, uint64_t offset,
 		d->dropped++;
 		return;
 	}
-	if (d->n == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 8;
-		struct td_diag_entry *ni = realloc(d->items, ncap * sizeof(*ni));
-		if (!ni) {
-			d->dropped++;
-			return;
-		}
-		d->items = ni;
-		d->cap = ncap;
+	if (td_grow(&d->items, &d->cap, d->n, sizeof(*d->items))) {
+		d->dropped++;
+		return;
 	}
 	char tmp[512];
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);

@@ -125,18 +125,7 @@ size_t td_time_format(char *out, size_t cap, int64_t ticks, unsigned digits, enu
 /* Reads exactly n digits at s[*i]. */
 static bool fixed_digits(struct td_str s, size_t *i, size_t n, int *out)
 {
-	if (s.len < n || *i > s.len - n)
-		return false;
-	int v = 0;
-	for (size_t k = 0; k < n; k++) {
-		char c = s.p[*i + k];
-		if (!td_is_digit((unsigned char)c))
-			return false;
-		v = v * 10 + (c - '0');
-	}
-	*i += n;
-	*out = v;
-	return true;
+	return td_str_digits(s, i, n, n, out);
 }
 
 static bool expect(struct td_str s, size_t *i, char c)

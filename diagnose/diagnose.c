@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "sqlbuild.h"
 
 /* Support evidence kept per finding (they corroborate; a few suffice). */
@@ -201,14 +202,8 @@ int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
 			      td_str_eq_cstr(f->value, d->facts[k].value);
 		if (dup || d->nfacts >= TD_MAX_FACTS)
 			continue;
-		if (d->nfacts == d->capfacts) {
-			size_t ncap = d->capfacts ? d->capfacts * 2 : 16;
-			struct td_fact *nf = realloc(d->facts, ncap * sizeof(*nf));
-			if (!nf)
-				return TD_E_NOMEM;
-			d->facts = nf;
-			d->capfacts = ncap;
-		}
+		if (td_grow(&d->facts, &d->capfacts, d->nfacts, sizeof(*d->facts)))
+			return TD_E_NOMEM;
 		struct td_fact *fa = &d->facts[d->nfacts++];
 		memset(fa, 0, sizeof(*fa));
 		fa->name = dupn(d, name);
@@ -230,14 +225,8 @@ static struct acc *acc_for(struct td_diagnoser *d, size_t sig)
 	struct sigstate *ss = &d->sigs[sig];
 	if (ss->n && ss->accs[ss->n - 1].input == d->input)
 		return &ss->accs[ss->n - 1];
-	if (ss->n == ss->cap) {
-		size_t ncap = ss->cap ? ss->cap * 2 : 4;
-		struct acc *na = realloc(ss->accs, ncap * sizeof(*na));
-		if (!na)
-			return NULL;
-		ss->accs = na;
-		ss->cap = ncap;
-	}
+	if (td_grow(&ss->accs, &ss->cap, ss->n, sizeof(*ss->accs)))
+		return NULL;
 	struct acc *a = &ss->accs[ss->n++];
 	memset(a, 0, sizeof(*a));
 	a->input = d->input;
@@ -495,14 +484,8 @@ static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig
 
 static int add_finding(struct td_diagnosis *dx, size_t *cap, struct td_finding *f)
 {
-	if (dx->nfindings == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		struct td_finding *nf = realloc(dx->findings, ncap * sizeof(*nf));
-		if (!nf)
-			return TD_E_NOMEM;
-		dx->findings = nf;
-		*cap = ncap;
-	}
+	if (td_grow(&dx->findings, cap, dx->nfindings, sizeof(*dx->findings)))
+		return TD_E_NOMEM;
 	dx->findings[dx->nfindings++] = *f;
 	return TD_OK;
 }

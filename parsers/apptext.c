@@ -108,13 +108,7 @@ static struct td_str strip_prefixes(struct td_str s, struct td_str *container)
 
 static bool num(struct td_str s, size_t *i, size_t min, size_t max, int *out)
 {
-	uint64_t v;
-	size_t n = td_str_parse_udec(td_str_slice(s, *i, s.len), max, &v);
-	if (n < min)
-		return false;
-	*i += n;
-	*out = (int)v;
-	return true;
+	return td_str_digits(s, i, min, max, out);
 }
 
 static bool chr(struct td_str s, size_t *i, char c)

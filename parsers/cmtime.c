@@ -1,21 +1,9 @@
 /* ConfigMgr timestamps (see cmtime.h). */
 #include "cmtime.h"
 
-/* Reads min..max decimal digits (max <= 9) at s[*i]. */
 static bool digits(struct td_str s, size_t *i, size_t min, size_t max, int *out)
 {
-	size_t k = *i, n = 0;
-	int v = 0;
-	while (k < s.len && n < max && td_is_digit((unsigned char)s.p[k])) {
-		v = v * 10 + (s.p[k] - '0');
-		k++;
-		n++;
-	}
-	if (n < min)
-		return false;
-	*i = k;
-	*out = v;
-	return true;
+	return td_str_digits(s, i, min, max, out);
 }
 
 static bool expect(struct td_str s, size_t *i, char c)

@@ -330,19 +330,6 @@ static int emit_entry(struct el_state *st, struct td_parse_ctx *ctx, const struc
 	return td_emit(ctx, &ev);
 }
 
-static int emit_junk(struct el_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,
-		     struct td_str line, uint64_t lineno)
-{
-	struct td_str t = td_str_trim(line);
-	if (!t.len)
-		return TD_OK;
-	struct td_event ev = { .line = lineno, .line_end = lineno, .record = ++st->record,
-			       .offset = c->pos + (size_t)(line.p - c->p), .message = t };
-	if (ev.message.len > TD_MAX_MESSAGE)
-		ev.message.len = TD_MAX_MESSAGE;
-	return td_emit(ctx, &ev);
-}
-
 /* An entry is complete; pairs Error: headers with their text. *held is the
  * Error: header waiting for its text. */
 static int complete(struct el_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,
@@ -417,7 +404,7 @@ static int el_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *c
 					cur.line_end = lineno;
 				}
 			} else {
-				if (emit_junk(st, ctx, c, line, lineno))
+				if (td_emit_line(ctx, c, line, lineno, &st->record))
 					return TD_E_STOP;
 				*consumed = c->len - rest.len;
 			}

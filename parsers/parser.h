@@ -86,6 +86,11 @@ struct td_text_parser {
  * from a stream position into an original byte offset.  Returns TD_E_STOP
  * when the callback asked to stop, TD_OK otherwise. */
 int td_emit(struct td_parse_ctx *ctx, struct td_event *ev) TD_WUR;
+/* Emits one line of text as an event of its own (trimmed; blank lines are
+ * skipped; cut to TD_MAX_MESSAGE), numbering it with *record.  For text a
+ * format's parser cannot place. */
+int td_emit_line(struct td_parse_ctx *ctx, const struct td_chunk *c, struct td_str line,
+		 uint64_t lineno, uint64_t *record) TD_WUR;
 /* Records a problem at a stream position (mapped to an original offset). */
 void td_parse_diag(struct td_parse_ctx *ctx, enum td_diag_level level, uint64_t pos,
 		   uint64_t line, const char *fmt, ...) TD_PRINTF(5, 6);

@@ -28,24 +28,11 @@ static int plain_feed(void *state, const struct td_chunk *c, struct td_parse_ctx
 	while (td_next_line(&rest, &line, &terminated)) {
 		if (!terminated && !c->eof && !c->force)
 			break;
-		size_t start = (size_t)(line.p - c->p);
 		*consumed = c->len - rest.len;
-		struct td_str msg = line;
-		if (msg.len > TD_MAX_MESSAGE) {
-			td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + start, lineno,
-				      "line of %zu bytes cut to %zu", msg.len, TD_MAX_MESSAGE);
-			msg.len = TD_MAX_MESSAGE;
-		}
-		if (td_str_trim(msg).len) {
-			struct td_event ev = {
-				.line = lineno, .record = ++st->record, .offset = c->pos + start,
-				.message = msg,
-			};
-			if (td_emit(ctx, &ev))
-				return TD_E_STOP;
-		}
-		lineno++;
+		if (td_emit_line(ctx, c, line, lineno++, &st->record))
+			return TD_E_STOP;
 	}
+	ctx->next_line = lineno;
 	return TD_OK;
 }
 

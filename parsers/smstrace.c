@@ -110,19 +110,6 @@ static struct td_str message_before(const char *from, const char *meta)
 	return td_str_make(from, (size_t)(e - from));
 }
 
-static int emit_plain(struct sms_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,
-		      struct td_str line, uint64_t lineno)
-{
-	struct td_str t = td_str_trim(line);
-	if (!t.len || td_str_eq_cstr(t, "ROLLOVER"))
-		return TD_OK;
-	struct td_event ev = { .line = lineno, .line_end = lineno, .record = ++st->record,
-			       .offset = c->pos + (size_t)(line.p - c->p), .message = t };
-	if (ev.message.len > TD_MAX_MESSAGE)
-		ev.message.len = TD_MAX_MESSAGE;
-	return td_emit(ctx, &ev);
-}
-
 static int sms_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *ctx,
 		    size_t *consumed)
 {
@@ -200,7 +187,8 @@ static int sms_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *
 		struct td_str left = td_str_make(pending, (size_t)(c->p + c->len - pending));
 		uint64_t ln = pending_line;
 		while (td_next_line(&left, &line, &term)) {
-			if (emit_plain(st, ctx, c, line, ln))
+			bool marker = td_str_eq_cstr(td_str_trim(line), "ROLLOVER");
+			if (!marker && td_emit_line(ctx, c, line, ln, &st->record))
 				return TD_E_STOP;
 			ln++;
 		}

@@ -36,6 +36,23 @@ int td_emit(struct td_parse_ctx *ctx, struct td_event *ev)
 	return TD_OK;
 }
 
+int td_emit_line(struct td_parse_ctx *ctx, const struct td_chunk *c, struct td_str line,
+		 uint64_t lineno, uint64_t *record)
+{
+	struct td_str t = td_str_trim(line);
+	if (!t.len)
+		return TD_OK;
+	if (t.len > TD_MAX_MESSAGE) {
+		td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + (size_t)(t.p - c->p), lineno,
+			      "%s: line of %zu bytes cut to %zu", td_format_name(ctx->format), t.len,
+			      TD_MAX_MESSAGE);
+		t.len = TD_MAX_MESSAGE;
+	}
+	struct td_event ev = { .line = lineno, .line_end = lineno, .record = ++*record,
+			       .offset = c->pos + (size_t)(t.p - c->p), .message = t };
+	return td_emit(ctx, &ev);
+}
+
 void td_parse_diag(struct td_parse_ctx *ctx, enum td_diag_level level, uint64_t pos,
 		   uint64_t line, const char *fmt, ...)
 {

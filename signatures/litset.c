@@ -381,6 +381,17 @@ static void pair_candidates(const struct td_litset *ls, const unsigned char *t, 
 }
 
 #ifdef TD_HAVE_SSE2
+/* Verifies the candidates flagged in mask (bit k: position base + k). */
+static void pair_hits(const struct td_litset *ls, const unsigned char *t, size_t n, size_t base,
+		      unsigned mask, struct td_litscan *sc)
+{
+	while (mask) {
+		unsigned bit = (unsigned)__builtin_ctz(mask);
+		mask &= mask - 1;
+		pair_candidates(ls, t, n, base + bit, sc);
+	}
+}
+
 /* Positions whose two bytes equal the first two bytes of a short literal,
  * 16 at a time. */
 /* Bit k set: a short literal's indexed pair may start at p[k] (p holds at
@@ -420,12 +431,7 @@ __attribute__((target("avx2"))) static size_t pair_scan_avx2(const struct td_lit
 			__m256i e1 = _mm256_cmpeq_epi8(pr->fold1 ? bf : b, _mm256_set1_epi8((char)pr->b1));
 			any = _mm256_or_si256(any, _mm256_and_si256(e0, e1));
 		}
-		unsigned mask = (unsigned)_mm256_movemask_epi8(any);
-		while (mask) {
-			unsigned bit = (unsigned)__builtin_ctz(mask);
-			mask &= mask - 1;
-			pair_candidates(ls, t, n, i + bit, sc);
-		}
+		pair_hits(ls, t, n, i, (unsigned)_mm256_movemask_epi8(any), sc);
 	}
 	return i;
 }
@@ -436,24 +442,13 @@ static void scan_pairs(const struct td_litset *ls, const unsigned char *t, size_
 	if (n < 2)
 		return;
 	size_t i = ls->avx2 && n >= 33 ? pair_scan_avx2(ls, t, n, sc) : 0;
-	for (; i + 17 <= n; i += 16) {
-		unsigned mask = pair_mask(ls, t + i);
-		while (mask) {
-			unsigned bit = (unsigned)__builtin_ctz(mask);
-			mask &= mask - 1;
-			pair_candidates(ls, t, n, i + bit, sc);
-		}
-	}
+	for (; i + 17 <= n; i += 16)
+		pair_hits(ls, t, n, i, pair_mask(ls, t + i), sc);
 	if (i + 1 < n) {
 		/* The tail, padded: pairs can start at i .. n-2. */
 		unsigned char pad[32] = { 0 };
 		memcpy(pad, t + i, n - i);
-		unsigned mask = pair_mask(ls, pad) & ((1u << (n - 1 - i)) - 1);
-		while (mask) {
-			unsigned bit = (unsigned)__builtin_ctz(mask);
-			mask &= mask - 1;
-			pair_candidates(ls, t, n, i + bit, sc);
-		}
+		pair_hits(ls, t, n, i, pair_mask(ls, pad) & ((1u << (n - 1 - i)) - 1), sc);
 	}
 }
 #endif

@@ -12,6 +12,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "buf.h"
+#include "grow.h"
 
 /* Shortest literal accepted as a prefilter: shorter ones would let almost
  * every event through to the regex engine. */
@@ -35,19 +36,6 @@ struct loader {
 	size_t npend, cappend;
 	pcre2_compile_context *cctx;
 };
-
-static void *grow(void *p, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return p;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *np = realloc(p, ncap * elem);
-	if (!np)
-		return NULL;
-	memset((char *)np + *cap * elem, 0, (ncap - *cap) * elem);
-	*cap = ncap;
-	return np;
-}
 
 static int fail(struct loader *L, int line, const char *id, const char *fmt, ...)
 	TD_PRINTF(4, 5);
@@ -182,13 +170,11 @@ static char *text_dedented(struct loader *L, xmlNode *n)
 static void add_pending(struct loader *L, size_t owner, int is_remedy, int what, char *name,
 			int line)
 {
-	void *np = grow(L->pend, &L->cappend, L->npend, sizeof(*L->pend));
-	if (!np || !name) {
+	if (!name || td_grow(&L->pend, &L->cappend, L->npend, sizeof(*L->pend))) {
 		free(name);
 		nomem(L);
 		return;
 	}
-	L->pend = np;
 	L->pend[L->npend++] = (struct pending){ owner, is_remedy, what, name, line };
 }
 
@@ -902,16 +888,12 @@ int td_sigdb_load(const char *dir, const char *schema_path, struct td_sigdb **ou
 		size_t len = strlen(e->d_name);
 		if (len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0 || e->d_name[0] == '.')
 			continue;
-		char **nn = grow(names, &cap, n, sizeof(*names));
 		char *path = malloc(strlen(dir) + len + 2);
-		if (!nn || !path) {
+		if (!path || td_grow(&names, &cap, n, sizeof(*names))) {
 			free(path);
-			if (nn)
-				names = nn;
 			rc = td_err_set(err, TD_E_NOMEM, "out of memory");
 			break;
 		}
-		names = nn;
 		sprintf(path, "%s/%s", dir, e->d_name);
 		names[n++] = path;
 	}
