@@ -1,5 +1,5 @@
-/* Runs a command and prints "<wall seconds> <peak RSS KiB> <exit status>"
- * on stderr (the command's own output is left alone).  Used by the
+/* Runs a command and prints "<wall seconds> <peak RSS KiB> <exit status>
+ * <CPU seconds (user + system)>" on stderr (the command's own output is left alone).  Used by the
  * benchmarks so that they need no /usr/bin/time.
  *
  * usage: measure COMMAND [ARG...]
@@ -38,6 +38,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	fprintf(stderr, "%.3f %ld %d\n", secs, ru.ru_maxrss, code);
+	double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	fprintf(stderr, "%.3f %ld %d %.3f\n", secs, ru.ru_maxrss, code, cpu);
 	return 0;
 }

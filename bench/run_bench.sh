@@ -21,32 +21,34 @@ fi
 "$tlsdiag" signatures literals | sed 's/[][\.*^$+?(){}|/]/\\&/g' | sort -u > "$data/literals.ere"
 "$tlsdiag" signatures patterns | sort -u > "$data/patterns.pcre"
 
-# best of 3 wall-clock runs; prints "seconds rss_kib"
+# best of 3 wall-clock runs; prints "seconds rss_kib cpu_seconds"
 best() {
 	b=""
 	for i in 1 2 3; do
 		# Not /dev/null: GNU grep stops at the first match when it sees it.
 		r=$("$measure" "$@" 2>&1 >"$data/out" | tail -n 1)
-		t=${r%% *}
-		rest=${r#* }
-		rss=${rest%% *}
+		set -- "$@"
+		t=$(echo "$r" | cut -d' ' -f1)
+		rss=$(echo "$r" | cut -d' ' -f2)
+		cpu=$(echo "$r" | cut -d' ' -f4)
 		if [ -z "$b" ] || awk -v a="$t" -v b="${b%% *}" 'BEGIN { exit !(a < b) }'; then
-			b="$t $rss"
+			b="$t $rss $cpu"
 		fi
 	done
 	echo "$b"
 }
 
+# MB/s of wall time, and per CPU second (one core's throughput).
 report() {
 	name=$1
 	bytes=$2
 	shift 2
 	r=$(best "$@")
-	t=${r%% *}
-	rss=${r#* }
-	awk -v n="$name" -v b="$bytes" -v t="$t" -v r="$rss" 'BEGIN {
-		printf "%-36s %8.1f MB  %7.3f s  %8.1f MB/s  peak RSS %7d KiB\n", n, b / 1048576, t,
-			b / 1048576 / (t > 0 ? t : 0.001), r }'
+	echo "$r" | awk -v n="$name" -v b="$bytes" '{
+		t = $1; r = $2; c = $3
+		printf "%-36s %7.1f MB %7.3f s %8.1f MB/s  %8.1f MB/CPU-s  peak RSS %7d KiB\n",
+			n, b / 1048576, t, b / 1048576 / (t > 0 ? t : 0.001),
+			b / 1048576 / (c > 0 ? c : 0.001), r }'
 }
 
 size() { stat -c %s "$@" | awk '{s += $1} END {print s}'; }

@@ -75,6 +75,11 @@ static void drop_hint(void *user, size_t upto)
 	td_input_drop(user, upto);
 }
 
+static void prefetch_hint(void *user, size_t from, size_t len)
+{
+	td_input_prefetch(user, from, len);
+}
+
 static int parse_input(struct td_run *r, struct td_input_report *in, struct td_input *data)
 {
 	td_diagnoser_begin_input(r->diag);
@@ -82,8 +87,8 @@ static int parse_input(struct td_run *r, struct td_input_report *in, struct td_i
 	struct td_parse_ctx ctx = { .cb = on_event, .user = r, .diag = &in->diag,
 				    .path = td_str_cstr(in->path) };
 	struct td_parse_info info;
-	int rc = td_parse_text(td_bytes_make(data->data, data->len), NULL, &ctx, &info, drop_hint,
-			       data);
+	struct td_read_hints hints = { prefetch_hint, drop_hint, data };
+	int rc = td_parse_text(td_bytes_make(data->data, data->len), NULL, &ctx, &info, &hints);
 	in->format = info.format;
 	in->encoding = info.encoding;
 	in->events = info.events;

@@ -97,6 +97,24 @@ void td_input_from_memory(struct td_input *in, const void *p, size_t len)
 	in->len = len;
 }
 
+void td_input_prefetch(struct td_input *in, size_t from, size_t len)
+{
+	if (!in->map || from >= in->map_len)
+		return;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t start = from / page * page;
+	if (len > in->map_len - from)
+		len = in->map_len - from;
+	size_t end = from + len;
+#ifdef MADV_POPULATE_READ
+	/* One call maps the window's pages instead of a page fault per page;
+	 * older kernels refuse it and the faults happen as before. */
+	if (madvise((char *)in->map + start, end - start, MADV_POPULATE_READ) == 0)
+		return;
+#endif
+	madvise((char *)in->map + start, end - start, MADV_WILLNEED);
+}
+
 void td_input_drop(struct td_input *in, size_t upto)
 {
 	if (!in->map)

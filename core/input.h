@@ -25,6 +25,8 @@ int td_input_open_file(struct td_input *in, const char *path, struct td_err *err
 int td_input_read_fd(struct td_input *in, int fd, size_t max, struct td_err *err) TD_WUR;
 /* Borrows p[0..len) (caller keeps ownership and lifetime). */
 void td_input_from_memory(struct td_input *in, const void *p, size_t len);
+/* Tells the OS that bytes [from, from + len) are about to be read. */
+void td_input_prefetch(struct td_input *in, size_t from, size_t len);
 /* Tells the OS that bytes [0, upto) will not be read again, so a long
  * sequential scan keeps a bounded resident set. */
 void td_input_drop(struct td_input *in, size_t upto);

@@ -115,14 +115,21 @@ struct td_parse_info {
 	uint64_t events;
 };
 
+/* How the driver tells the input's owner which bytes it reads next and
+ * which it is done with (see td_input_prefetch() and td_input_drop()). */
+struct td_read_hints {
+	void (*prefetch)(void *user, size_t from, size_t len);
+	void (*release)(void *user, size_t upto);
+	void *user;
+};
+
 /* Detects the encoding and (unless `force_format` is set) the format of
- * `in`, then parses all of it, calling cb for every event.  `release_hint`,
- * when not NULL, is called with the number of leading input bytes that will
- * not be read again (see td_input_drop()).  Returns TD_OK, TD_E_STOP or
- * TD_E_NOMEM; problems in the data go to diag. */
+ * `in`, then parses all of it, calling cb for every event.  hints may be
+ * NULL.  Returns TD_OK, TD_E_STOP or TD_E_NOMEM; problems in the data go to
+ * diag. */
 int td_parse_text(struct td_bytes in, const struct td_text_parser *force_format,
 		  struct td_parse_ctx *ctx, struct td_parse_info *info,
-		  void (*release_hint)(void *hint_user, size_t upto), void *hint_user) TD_WUR;
+		  const struct td_read_hints *hints) TD_WUR;
 
 /* Convenience for tests and fuzzers: parse memory with a given parser (or
  * sniffing when p is NULL). */

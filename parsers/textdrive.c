@@ -113,13 +113,15 @@ static int feed_window(const struct td_text_parser *p, void *state, struct td_pa
 }
 
 static int run_utf8(const struct td_text_parser *p, void *state, struct td_parse_ctx *ctx,
-		    struct td_bytes in, size_t bom, void (*hint)(void *, size_t), void *hint_user)
+		    struct td_bytes in, size_t bom, const struct td_read_hints *hints)
 {
 	size_t pos = bom, window = TD_WINDOW;
 	uint64_t line = 1;
 	for (;;) {
 		size_t avail = in.len - pos;
 		size_t n = avail < window ? avail : window;
+		if (hints && hints->prefetch)
+			hints->prefetch(hints->user, pos, n);
 		struct td_chunk chunk = {
 			.p = (const char *)in.p + pos, .len = n, .pos = pos, .line = line,
 			.eof = n == avail, .force = n < avail && window >= TD_MAX_WINDOW,
@@ -131,8 +133,8 @@ static int run_utf8(const struct td_text_parser *p, void *state, struct td_parse
 		line = ctx->next_line ? ctx->next_line
 				      : line + td_count_newlines(td_str_make(chunk.p, used));
 		pos += used;
-		if (hint)
-			hint(hint_user, pos);
+		if (hints && hints->release)
+			hints->release(hints->user, pos);
 		if (chunk.eof)
 			return TD_OK;
 		if (used == 0) {
@@ -152,7 +154,7 @@ static int run_utf8(const struct td_text_parser *p, void *state, struct td_parse
 
 static int run_decoded(const struct td_text_parser *p, void *state, struct td_parse_ctx *ctx,
 		       enum td_encoding enc, struct td_bytes in, size_t bom,
-		       void (*hint)(void *, size_t), void *hint_user)
+		       const struct td_read_hints *hints)
 {
 	size_t cap = TD_WINDOW, blen = 0, inpos = bom;
 	uint64_t stream_pos = 0, orig_buf0 = bom, line = 1;
@@ -161,6 +163,8 @@ static int run_decoded(const struct td_text_parser *p, void *state, struct td_pa
 		return TD_E_NOMEM;
 	int rc = TD_OK;
 	for (;;) {
+		if (hints && hints->prefetch && inpos < in.len)
+			hints->prefetch(hints->user, inpos, 2 * (cap - blen));
 		while (inpos < in.len && cap - blen >= 4) {
 			size_t iu, ou;
 			td_decode(enc, td_bytes_make(in.p + inpos, in.len - inpos), true, buf + blen,
@@ -206,8 +210,8 @@ static int run_decoded(const struct td_text_parser *p, void *state, struct td_pa
 		stream_pos += used;
 		memmove(buf, buf + used, blen - used);
 		blen -= used;
-		if (hint)
-			hint(hint_user, (size_t)orig_buf0);
+		if (hints && hints->release)
+			hints->release(hints->user, (size_t)orig_buf0);
 		if (eof && blen == 0)
 			break;
 	}
@@ -232,7 +236,7 @@ static char *decode_head(enum td_encoding enc, struct td_bytes body, size_t *len
 
 int td_parse_text(struct td_bytes in, const struct td_text_parser *force_format,
 		  struct td_parse_ctx *ctx, struct td_parse_info *info,
-		  void (*release_hint)(void *hint_user, size_t upto), void *hint_user)
+		  const struct td_read_hints *hints)
 {
 	size_t bom;
 	enum td_encoding enc = td_encoding_sniff(in, &bom);
@@ -270,9 +274,9 @@ int td_parse_text(struct td_bytes in, const struct td_text_parser *force_format,
 	int rc = p->init ? p->init(state, ctx) : TD_OK;
 	if (rc == TD_OK) {
 		if (td_encoding_needs_decode(enc))
-			rc = run_decoded(p, state, ctx, enc, in, bom, release_hint, hint_user);
+			rc = run_decoded(p, state, ctx, enc, in, bom, hints);
 		else
-			rc = run_utf8(p, state, ctx, in, bom, release_hint, hint_user);
+			rc = run_utf8(p, state, ctx, in, bom, hints);
 	}
 	if (p->release)
 		p->release(state);
@@ -287,5 +291,5 @@ int td_parse_memory(const struct td_text_parser *p, const void *data, size_t len
 	struct td_parse_ctx ctx = { .cb = cb, .user = user, .diag = diag,
 				    .path = TD_STR_LIT("<memory>") };
 	struct td_parse_info tmp;
-	return td_parse_text(td_bytes_make(data, len), p, &ctx, info ? info : &tmp, NULL, NULL);
+	return td_parse_text(td_bytes_make(data, len), p, &ctx, info ? info : &tmp, NULL);
 }
