@@ -69,14 +69,18 @@ static void text_begin(struct td_output *o)
 	if (r->unreadable)
 		fprintf(o->f, ", %zu unreadable", r->unreadable);
 	fputc('\n', o->f);
-	if (!nf) {
-		fprintf(o->f, "\nNo documented TLS failure found.\n");
-		return;
-	}
-	fprintf(o->f, "\n%zu finding%s: %zu error%s, %zu warning%s, %zu info\n", nf,
-		nf == 1 ? "" : "s", dx->count[TD_SEV_ERROR], dx->count[TD_SEV_ERROR] == 1 ? "" : "s",
-		dx->count[TD_SEV_WARNING], dx->count[TD_SEV_WARNING] == 1 ? "" : "s",
-		dx->count[TD_SEV_INFO]);
+	size_t failures = nf ? dx->count[TD_SEV_ERROR] + dx->count[TD_SEV_WARNING] : 0;
+	size_t info = nf ? dx->count[TD_SEV_INFO] : 0;
+	if (!failures)
+		fprintf(o->f, "\nNo documented TLS failure found.");
+	else
+		fprintf(o->f, "\n%zu finding%s: %zu error%s, %zu warning%s.", failures,
+			failures == 1 ? "" : "s", dx->count[TD_SEV_ERROR],
+			dx->count[TD_SEV_ERROR] == 1 ? "" : "s", dx->count[TD_SEV_WARNING],
+			dx->count[TD_SEV_WARNING] == 1 ? "" : "s");
+	if (info)
+		fprintf(o->f, " %zu informational observation%s.", info, info == 1 ? "" : "s");
+	fputc('\n', o->f);
 }
 
 static void text_input(struct td_output *o, const struct td_input_report *in, size_t index)
