@@ -108,22 +108,6 @@ size_t td_str_parse_udec(struct td_str s, size_t max_digits, uint64_t *out)
 	return i;
 }
 
-bool td_str_digits(struct td_str s, size_t *i, size_t min, size_t max, int *out)
-{
-	size_t k = *i, n = 0;
-	int v = 0;
-	while (k < s.len && n < max && td_is_digit((unsigned char)s.p[k])) {
-		v = v * 10 + (s.p[k] - '0');
-		k++;
-		n++;
-	}
-	if (n < min)
-		return false;
-	*i = k;
-	*out = v;
-	return true;
-}
-
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')

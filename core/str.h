@@ -57,9 +57,6 @@ struct td_str td_str_trim(struct td_str s);
 /* Parses an unsigned decimal number of at most max_digits digits from the
  * start of s.  Returns the number of digits consumed (0 on failure). */
 size_t td_str_parse_udec(struct td_str s, size_t max_digits, uint64_t *out);
-/* Reads min..max (<= 9) decimal digits at s.p[*i] into *out and advances
- * *i; false (and *i unchanged) when fewer than min digits are there. */
-bool td_str_digits(struct td_str s, size_t *i, size_t min, size_t max, int *out);
 /* Same for hexadecimal digits (no 0x prefix). */
 size_t td_str_parse_hex(struct td_str s, size_t max_digits, uint64_t *out);
 
@@ -86,6 +83,24 @@ static inline bool td_is_space(int c)
 static inline unsigned char td_ascii_lower(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Reads min..max (<= 9) decimal digits at s.p[*i] into *out and advances
+ * *i; false (and *i unchanged) when fewer than min digits are there. */
+static inline bool td_str_digits(struct td_str s, size_t *i, size_t min, size_t max, int *out)
+{
+	size_t k = *i, n = 0;
+	int v = 0;
+	while (k < s.len && n < max && td_is_digit((unsigned char)s.p[k])) {
+		v = v * 10 + (s.p[k] - '0');
+		k++;
+		n++;
+	}
+	if (n < min)
+		return false;
+	*i = k;
+	*out = v;
+	return true;
 }
 
 #endif

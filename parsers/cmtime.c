@@ -1,6 +1,8 @@
 /* ConfigMgr timestamps (see cmtime.h). */
 #include "cmtime.h"
 
+#include <string.h>
+
 static bool digits(struct td_str s, size_t *i, size_t min, size_t max, int *out)
 {
 	return td_str_digits(s, i, min, max, out);
@@ -59,7 +61,15 @@ static bool finish(int y, int mo, int d, int h, int mi, int sec, int64_t frac, i
 	return true;
 }
 
-bool td_cm_parse_time(struct td_str time, struct td_str date, struct td_time *t)
+static bool parse_date(struct td_str date, int *y, int *mo, int *d)
+{
+	size_t k = 0;
+	return digits(date, &k, 1, 2, mo) && expect(date, &k, '-') && digits(date, &k, 1, 2, d) &&
+	       expect(date, &k, '-') && digits(date, &k, 4, 4, y) && k == date.len;
+}
+
+bool td_cm_parse_time(struct td_str time, struct td_str date, struct td_cm_date_cache *cache,
+		      struct td_time *t)
 {
 	size_t i = 0;
 	int h, mi, sec, nd, bias = 0, mo, d, y;
@@ -67,10 +77,21 @@ bool td_cm_parse_time(struct td_str time, struct td_str date, struct td_time *t)
 	bool has_bias;
 	if (!clock(time, &i, &h, &mi, &sec, &frac, &nd, &has_bias, &bias) || i != time.len)
 		return false;
-	size_t k = 0;
-	if (!digits(date, &k, 1, 2, &mo) || !expect(date, &k, '-') || !digits(date, &k, 1, 2, &d) ||
-	    !expect(date, &k, '-') || !digits(date, &k, 4, 4, &y) || k != date.len)
-		return false;
+	if (cache && cache->len && cache->len == date.len && memcmp(cache->text, date.p, date.len) == 0) {
+		y = cache->year;
+		mo = cache->month;
+		d = cache->day;
+	} else {
+		if (!parse_date(date, &y, &mo, &d))
+			return false;
+		if (cache && date.len <= sizeof(cache->text)) {
+			memcpy(cache->text, date.p, date.len);
+			cache->len = date.len;
+			cache->year = y;
+			cache->month = mo;
+			cache->day = d;
+		}
+	}
 	return finish(y, mo, d, h, mi, sec, frac, nd, has_bias, bias, t);
 }
 

@@ -27,6 +27,7 @@ struct cm_state {
 	uint64_t line;
 	struct td_arena arena;
 	struct td_field fields[8];
+	struct td_cm_date_cache dates;
 };
 
 static int cm_probe(struct td_str head)
@@ -115,39 +116,43 @@ static struct td_str *attr_slot(struct attrs *a, struct td_str n)
 	return NULL;
 }
 
-/* The layout every ConfigMgr component writes, in this order. */
-static const struct {
-	const char *prefix;
-	size_t len;
-	size_t slot; /* index into struct attrs, as an array of td_str */
-} canonical[] = {
-	{ "time=\"", 6, A_TIME },        { " date=\"", 7, A_DATE },
-	{ " component=\"", 12, A_COMPONENT }, { " context=\"", 10, A_CONTEXT },
-	{ " type=\"", 7, A_TYPE },        { " thread=\"", 9, A_THREAD },
-	{ " file=\"", 7, A_FILE },
-};
+/* Takes `prefix` and a quoted value up to '"' at *p; false when the text
+ * there differs. */
+static bool canonical_attr(const char **p, const char *end, const char *prefix, size_t n,
+			   struct td_str *out)
+{
+	const char *q = *p;
+	if ((size_t)(end - q) < n || memcmp(q, prefix, n) != 0)
+		return false;
+	q += n;
+	const char *v = q;
+	while (q < end && *q != '"')
+		q++;
+	if (q >= end)
+		return false;
+	*out = td_str_make(v, (size_t)(q - v));
+	*p = q + 1;
+	return true;
+}
 
-/* Fast path for the canonical layout; returns the end of the block (just
- * past '>') or NULL to let the general parser decide. */
+#define CANON(p, end, lit, out) canonical_attr(p, end, lit, sizeof(lit) - 1, out)
+
+/* Fast path for the layout every ConfigMgr component writes, in this
+ * order; returns the end of the block (just past '>') or NULL to let the
+ * general parser decide. */
 static const char *parse_canonical(const char *p, const char *end, struct attrs *a)
 {
 	if (p >= end || *p != '<')
 		return NULL;
 	p++;
-	struct td_str *slots = a->v;
-	for (size_t i = 0; i < sizeof(canonical) / sizeof(canonical[0]); i++) {
-		size_t n = canonical[i].len;
-		if ((size_t)(end - p) < n || memcmp(p, canonical[i].prefix, n) != 0)
-			return NULL;
-		p += n;
-		const char *v = p;
-		while (p < end && *p != '"')
-			p++;
-		if (p >= end)
-			return NULL;
-		slots[canonical[i].slot] = td_str_make(v, (size_t)(p - v));
-		p++;
-	}
+	if (!CANON(&p, end, "time=\"", &a->v[A_TIME]) ||
+	    !CANON(&p, end, " date=\"", &a->v[A_DATE]) ||
+	    !CANON(&p, end, " component=\"", &a->v[A_COMPONENT]) ||
+	    !CANON(&p, end, " context=\"", &a->v[A_CONTEXT]) ||
+	    !CANON(&p, end, " type=\"", &a->v[A_TYPE]) ||
+	    !CANON(&p, end, " thread=\"", &a->v[A_THREAD]) ||
+	    !CANON(&p, end, " file=\"", &a->v[A_FILE]))
+		return NULL;
 	if (p >= end || *p != '>')
 		return NULL;
 	a->ok = true;
@@ -251,7 +256,7 @@ static void apply_attrs(struct cm_state *st, struct td_parse_ctx *ctx, const str
 			      "cmtrace: record has no time and date attributes");
 		return;
 	}
-	if (!td_cm_parse_time(a->v[A_TIME], a->v[A_DATE], &ev->time)) {
+	if (!td_cm_parse_time(a->v[A_TIME], a->v[A_DATE], &st->dates, &ev->time)) {
 		td_parse_diag(ctx, TD_DIAG_WARNING, ev->offset, ev->line,
 			      "cmtrace: unreadable time '%.*s' date '%.*s'",
 			      td_str_pfmt(td_str_slice(a->v[A_TIME], 0, 40)),

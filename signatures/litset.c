@@ -339,32 +339,53 @@ static void hit(const struct td_litset *ls, const unsigned char *t, size_t n, si
 	}
 }
 
+static inline unsigned wm_hash(const struct wm *w, const unsigned char *t, size_t i)
+{
+	if (w->b == 2)
+		return (unsigned)fold[t[i - 1]] << 8 | fold[t[i]];
+	unsigned char blk[3] = { fold[t[i - 2]], fold[t[i - 1]], fold[t[i]] };
+	return block_at(blk, 3);
+}
+
+/* One Wu-Manber step for the window ending at i: returns the next window
+ * end. */
+static inline size_t wm_step(const struct td_litset *ls, const struct wm *w,
+			     const unsigned char *t, size_t n, size_t i, struct td_litscan *sc)
+{
+	unsigned h = wm_hash(w, t, i);
+	size_t s = w->shift[h];
+	if (s)
+		return i + s;
+	for (uint32_t id = w->head[h]; id != NONE; id = ls->next[id])
+		hit(ls, t, n, i + 1 - w->m, id, sc);
+	return i + 1;
+}
+
+/* Each step depends on the previous one (load, table, shift), so a long
+ * text is scanned as two halves whose steps interleave and overlap in the
+ * CPU.  The second half starts at the first window end the first half does
+ * not examine, so every window end is covered by exactly one of them. */
 static void scan_wm(const struct td_litset *ls, const struct wm *w, const unsigned char *t,
 		    size_t n, struct td_litscan *sc)
 {
 	size_t m = w->m;
 	if (!w->count || n < m)
 		return;
-	const uint8_t *shift = w->shift;
-	size_t i = m - 1;
-	while (i < n) {
-		unsigned h;
-		if (w->b == 2) {
-			h = (unsigned)fold[t[i - 1]] << 8 | fold[t[i]];
-		} else {
-			unsigned char blk[3] = { fold[t[i - 2]], fold[t[i - 1]], fold[t[i]] };
-			h = block_at(blk, 3);
+	size_t a = m - 1;
+	if (n >= 2 * m + 16) {
+		size_t split = n / 2 + m - 1, b = split;
+		while (a < split && b < n) {
+			a = wm_step(ls, w, t, n, a, sc);
+			b = wm_step(ls, w, t, n, b, sc);
 		}
-		size_t s = shift[h];
-		if (s) {
-			i += s;
-			continue;
-		}
-		size_t start = i + 1 - m;
-		for (uint32_t id = w->head[h]; id != NONE; id = ls->next[id])
-			hit(ls, t, n, start, id, sc);
-		i++;
+		while (a < split)
+			a = wm_step(ls, w, t, n, a, sc);
+		while (b < n)
+			b = wm_step(ls, w, t, n, b, sc);
+		return;
 	}
+	while (a < n)
+		a = wm_step(ls, w, t, n, a, sc);
 }
 
 static void pair_candidates(const struct td_litset *ls, const unsigned char *t, size_t n,

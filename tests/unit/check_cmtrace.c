@@ -80,7 +80,14 @@ START_TEST(time_forms)
 			   utc(2019, 10, 18, 11, 30, 43, 0) };
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct td_time t = { 0 };
-		bool ok = td_cm_parse_time(td_str_cstr(cases[i].time), td_str_cstr(cases[i].date), &t);
+		/* Every case twice: parsed, then from the date cache. */
+		struct td_cm_date_cache cache = { .len = 0 };
+		bool ok = td_cm_parse_time(td_str_cstr(cases[i].time), td_str_cstr(cases[i].date),
+					   &cache, &t);
+		struct td_time t2 = { 0 };
+		bool ok2 = td_cm_parse_time(td_str_cstr(cases[i].time), td_str_cstr(cases[i].date),
+					    &cache, &t2);
+		ck_assert(ok == ok2 && t.ticks == t2.ticks);
 		ck_assert_msg(ok == cases[i].ok, "case %zu", i);
 		if (!ok)
 			continue;

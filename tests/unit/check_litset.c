@@ -120,6 +120,36 @@ START_TEST(litset_many_short_literals)
 }
 END_TEST
 
+/* Long literals in long texts: the two-cursor scan must miss nothing,
+ * including matches that straddle the middle. */
+START_TEST(litset_long_texts)
+{
+	const char *lits[] = { "abcabcab", "cabbacab", "bbbbbbbbbbbb", "abcabcabcabcabca", "acbacbacb" };
+	struct td_litset *ls = td_litset_new();
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_int_eq(td_litset_add(ls, td_str_cstr(lits[i])), (int)i);
+	ck_assert_int_eq(td_litset_compile(ls), TD_OK);
+	struct td_litscan sc;
+	ck_assert_int_eq(td_litscan_init(&sc, ls), TD_OK);
+	unsigned seed = 4242;
+	char text[600];
+	for (int round = 0; round < 4000; round++) {
+		size_t n = 60 + (size_t)(round % 540);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			text[i] = "abcABC"[(seed >> 16) % 6];
+		}
+		td_litset_scan(ls, td_str_make(text, n), &sc);
+		for (size_t k = 0; k < 5; k++) {
+			bool want = td_str_ifind(td_str_make(text, n), td_str_cstr(lits[k])) >= 0;
+			ck_assert_msg(found(&sc, (int)k) == want, "literal %s, text of %zu", lits[k], n);
+		}
+	}
+	td_litscan_release(&sc);
+	td_litset_free(ls);
+}
+END_TEST
+
 START_TEST(code_forms)
 {
 	struct td_code_form f[TD_CODE_FORMS_MAX];
@@ -204,6 +234,7 @@ Suite *litset_suite(void)
 	tcase_add_test(tc, litset_finds_all_case_insensitive);
 	tcase_add_test(tc, litset_matches_brute_force);
 	tcase_add_test(tc, litset_many_short_literals);
+	tcase_add_test(tc, litset_long_texts);
 	tcase_add_test(tc, code_forms);
 	tcase_add_loop_test(tc, code_in_text, 0, sizeof(code_cases) / sizeof(code_cases[0]));
 	tcase_add_test(tc, code_parse);
