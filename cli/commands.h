@@ -15,6 +15,8 @@ enum {
 
 /* "tlsdiag signatures list|check|show" */
 int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *format, FILE *out);
+/* "tlsdiag events [--format ndjson|xml|text] PATH..." */
+int td_cmd_events(int argc, char **argv, const char *format, FILE *out);
 /* Prints the signature in full (also used by "signatures show"). */
 void td_print_signature(FILE *out, const struct td_signature *sig);
 

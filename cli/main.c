@@ -18,6 +18,7 @@ static const char usage_text[] =
 	"       tlsdiag signatures list [--format text|json]\n"
 	"       tlsdiag signatures check\n"
 	"       tlsdiag signatures show ID\n"
+	"       tlsdiag events [--format ndjson|xml|text] PATH...\n"
 	"\n"
 	"Reads Windows log bundles (files, folders recursively, '-' for standard\n"
 	"input), recognises documented TLS 1.2 migration failures and prints the\n"
@@ -176,6 +177,8 @@ int main(int argc, char **argv)
 	if (nargs >= 1 && strcmp(args[0], "signatures") == 0)
 		return td_cmd_signatures(nargs - 1, args + 1, o.sigdir, format_given ? o.format : NULL,
 					 stdout);
+	if (nargs >= 1 && strcmp(args[0], "events") == 0)
+		return td_cmd_events(nargs - 1, args + 1, format_given ? o.format : NULL, stdout);
 	if (nargs == 0)
 		return usage_error("no input given (a file, a folder, or '-' for stdin)");
 	return diagnose(nargs, args, &o);

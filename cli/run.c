@@ -88,7 +88,7 @@ static int parse_input(struct td_run *r, struct td_input_report *in, struct td_i
 				    .path = td_str_cstr(in->path) };
 	struct td_parse_info info;
 	struct td_read_hints hints = { prefetch_hint, drop_hint, data };
-	int rc = td_parse_text(td_bytes_make(data->data, data->len), NULL, &ctx, &info, &hints);
+	int rc = td_parse_input(td_bytes_make(data->data, data->len), &ctx, &info, &hints, NULL);
 	in->format = info.format;
 	in->encoding = info.encoding;
 	in->events = info.events;

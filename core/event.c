@@ -5,7 +5,9 @@ static const char *const format_names[TD_FMT_COUNT] = {
 	[TD_FMT_UNKNOWN] = "unknown", [TD_FMT_CMTRACE] = "cmtrace",
 	[TD_FMT_SMSTRACE] = "smstrace", [TD_FMT_ERRORLOG] = "errorlog",
 	[TD_FMT_APPTEXT] = "apptext",   [TD_FMT_PLAIN] = "plain",
-	[TD_FMT_BINARY] = "binary",
+	[TD_FMT_BINARY] = "binary",     [TD_FMT_EVTX] = "evtx",
+	[TD_FMT_EVENTXML] = "eventxml", [TD_FMT_EVENTTEXT] = "eventtext",
+	[TD_FMT_EVENTCSV] = "eventcsv",
 };
 
 const char *td_format_name(enum td_format f)

@@ -31,6 +31,10 @@ enum td_format {
 	TD_FMT_APPTEXT,   /* application text: timestamped lines, .NET exceptions */
 	TD_FMT_PLAIN,     /* any other text, one event per line */
 	TD_FMT_BINARY,    /* not text, and no parser for it */
+	TD_FMT_EVTX,      /* native Windows event log */
+	TD_FMT_EVENTXML,  /* event XML: wevtutil, Event Viewer "Save as" and copies */
+	TD_FMT_EVENTTEXT, /* Event Viewer "copy details as text", PowerShell Format-List */
+	TD_FMT_EVENTCSV,  /* Event Viewer CSV/TSV, PowerShell Export-Csv */
 	TD_FMT_COUNT
 };
 

@@ -131,6 +131,12 @@ int td_parse_text(struct td_bytes in, const struct td_text_parser *force_format,
 		  struct td_parse_ctx *ctx, struct td_parse_info *info,
 		  const struct td_read_hints *hints) TD_WUR;
 
+struct td_evtx_options;
+/* Any input: a native event log (.evtx) goes to the EVTX reader (with
+ * evtx_opt, may be NULL), everything else to td_parse_text(). */
+int td_parse_input(struct td_bytes in, struct td_parse_ctx *ctx, struct td_parse_info *info,
+		   const struct td_read_hints *hints, const struct td_evtx_options *evtx_opt) TD_WUR;
+
 /* Convenience for tests and fuzzers: parse memory with a given parser (or
  * sniffing when p is NULL). */
 int td_parse_memory(const struct td_text_parser *p, const void *data, size_t len, td_event_cb cb,

@@ -1,0 +1,890 @@
+/* EVTX Binary XML: tokens, names, templates and substitution values into a
+ * record tree (kb/EVTX_FORMAT.md sections 4 and 5). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "encoding.h"
+#include "evtx_internal.h"
+
+enum {
+	TOK_EOF = 0x00,
+	TOK_OPEN = 0x01,
+	TOK_CLOSE_START = 0x02,
+	TOK_CLOSE_EMPTY = 0x03,
+	TOK_END = 0x04,
+	TOK_VALUE = 0x05,
+	TOK_ATTR = 0x06,
+	TOK_CDATA = 0x07,
+	TOK_CHARREF = 0x08,
+	TOK_ENTREF = 0x09,
+	TOK_PI_TARGET = 0x0a,
+	TOK_PI_DATA = 0x0b,
+	TOK_TEMPLATE = 0x0c,
+	TOK_SUBST = 0x0d,
+	TOK_OPT_SUBST = 0x0e,
+	TOK_FRAGMENT = 0x0f,
+	TOK_MORE = 0x40,
+};
+
+enum {
+	VT_NULL = 0x00,
+	VT_STRING = 0x01,
+	VT_ANSI = 0x02,
+	VT_INT8 = 0x03,
+	VT_UINT8,
+	VT_INT16,
+	VT_UINT16,
+	VT_INT32,
+	VT_UINT32,
+	VT_INT64,
+	VT_UINT64,
+	VT_REAL32,
+	VT_REAL64,
+	VT_BOOL,
+	VT_BINARY,
+	VT_GUID,
+	VT_SIZET,
+	VT_FILETIME,
+	VT_SYSTEMTIME,
+	VT_SID,
+	VT_HEX32,
+	VT_HEX64,
+	VT_BINXML = 0x21,
+	VT_ARRAY = 0x80,
+};
+
+void td_evtx_chunk_init(struct td_evtx_chunk *c)
+{
+	memset(c, 0, sizeof(*c));
+	td_arena_init(&c->names_arena, (size_t)1 << 22);
+	td_arena_init(&c->arena, (size_t)64 << 20);
+}
+
+void td_evtx_chunk_reset(struct td_evtx_chunk *c, struct td_bytes chunk, uint64_t file_offset)
+{
+	c->chunk = chunk;
+	c->file_offset = file_offset;
+	memset(c->name_off, 0, sizeof(c->name_off));
+	td_arena_reset(&c->names_arena);
+	td_arena_reset(&c->arena);
+}
+
+void td_evtx_chunk_release(struct td_evtx_chunk *c)
+{
+	td_arena_release(&c->names_arena);
+	td_arena_release(&c->arena);
+}
+
+static void fail(struct td_evtx_chunk *c, struct td_bytes at, const char *why)
+{
+	if (!c->error) {
+		c->error = why;
+		c->error_off = at.p >= c->chunk.p ? (size_t)(at.p - c->chunk.p) : 0;
+	}
+}
+
+static bool spend(struct td_evtx_chunk *c, struct td_bytes at)
+{
+	if (++c->work > TD_EVTX_MAX_WORK) {
+		fail(c, at, "record needs more work than the limit allows");
+		return false;
+	}
+	return !c->error;
+}
+
+/* Chunk-relative position of the view's first byte. */
+static size_t rel(const struct td_evtx_chunk *c, struct td_bytes b)
+{
+	return (size_t)(b.p - c->chunk.p);
+}
+
+/* UTF-16LE code units to UTF-8 in the arena, stopping at a NUL unit. */
+static struct td_str utf16(struct td_arena *a, struct td_bytes b)
+{
+	size_t units = b.len / 2;
+	for (size_t i = 0; i < units; i++)
+		if (b.p[2 * i] == 0 && b.p[2 * i + 1] == 0) {
+			units = i;
+			break;
+		}
+	char *out = td_arena_alloc(a, units * 3 + 8);
+	if (!out)
+		return td_str_make(NULL, 0);
+	size_t iu, ou;
+	td_decode(TD_ENC_UTF16LE, td_bytes_make(b.p, units * 2), true, out, units * 3 + 8, &iu, &ou);
+	return td_str_make(out, ou);
+}
+
+/* Reads a name whose offset was just taken from *in: stored inline (skip
+ * it) when the offset is the current position, else referenced. */
+static bool read_name(struct td_evtx_chunk *c, struct td_bytes *in, uint32_t off, struct td_str *out)
+{
+	bool inline_def = off == rel(c, *in);
+	size_t slot = (off * 2654435761u) % TD_EVTX_NAME_SLOTS;
+	for (size_t probe = 0; probe < 8 && !inline_def; probe++) {
+		size_t s = (slot + probe) % TD_EVTX_NAME_SLOTS;
+		if (c->name_off[s] == off + 1) {
+			*out = c->name_val[s];
+			return true;
+		}
+		if (!c->name_off[s])
+			break;
+	}
+	struct td_bytes hdr;
+	if (!td_bytes_at(c->chunk, off, 8, &hdr)) {
+		fail(c, *in, "name offset outside the chunk");
+		return false;
+	}
+	uint32_t next;
+	uint16_t hash, nchars;
+	td_bytes_u32le(&hdr, &next);
+	td_bytes_u16le(&hdr, &hash);
+	td_bytes_u16le(&hdr, &nchars);
+	struct td_bytes chars;
+	if (!td_bytes_at(c->chunk, (size_t)off + 8, (size_t)nchars * 2, &chars)) {
+		fail(c, *in, "name runs past the chunk");
+		return false;
+	}
+	*out = utf16(&c->names_arena, chars);
+	if (inline_def && !td_bytes_skip(in, 8 + (size_t)nchars * 2 + 2)) {
+		fail(c, *in, "inline name runs past the record");
+		return false;
+	}
+	for (size_t probe = 0; probe < 8; probe++) {
+		size_t s = (slot + probe) % TD_EVTX_NAME_SLOTS;
+		if (!c->name_off[s] || c->name_off[s] == off + 1) {
+			c->name_off[s] = off + 1;
+			c->name_val[s] = *out;
+			break;
+		}
+	}
+	return true;
+}
+
+static struct td_xnode *new_node(struct td_evtx_chunk *c, enum td_xkind kind, struct td_xnode *parent)
+{
+	struct td_xnode *n = td_x_new(&c->arena, kind, parent);
+	if (!n)
+		fail(c, c->chunk, "out of memory for the record");
+	return n;
+}
+
+static void add_text(struct td_evtx_chunk *c, struct td_xnode *parent, struct td_str s)
+{
+	if (td_x_add_text(&c->arena, parent, s))
+		fail(c, c->chunk, "out of memory for the record");
+}
+
+static struct td_str concat(struct td_evtx_chunk *c, struct td_str a, struct td_str b)
+{
+	if (!a.len)
+		return b;
+	if (!b.len)
+		return a;
+	char *m = td_arena_alloc(&c->arena, a.len + b.len + 1);
+	if (!m)
+		return a;
+	memcpy(m, a.p, a.len);
+	memcpy(m + a.len, b.p, b.len);
+	return td_str_make(m, a.len + b.len);
+}
+
+/* --- values ------------------------------------------------------------ */
+
+static size_t fixed_size(uint8_t type)
+{
+	switch (type) {
+	case VT_INT8: case VT_UINT8: return 1;
+	case VT_INT16: case VT_UINT16: return 2;
+	case VT_INT32: case VT_UINT32: case VT_REAL32: case VT_BOOL: case VT_HEX32: return 4;
+	case VT_INT64: case VT_UINT64: case VT_REAL64: case VT_FILETIME: case VT_HEX64: return 8;
+	case VT_GUID: case VT_SYSTEMTIME: return 16;
+	}
+	return 0;
+}
+
+static uint64_t le(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static struct td_str printed(struct td_evtx_chunk *c, const char *tmp, int n)
+{
+	if (n < 0)
+		return td_str_make(NULL, 0);
+	struct td_str s = td_str_make(tmp, (size_t)n);
+	return td_arena_strdup(&c->arena, s);
+}
+
+static struct td_str hex_bytes(struct td_evtx_chunk *c, struct td_bytes b)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char *out = td_arena_alloc(&c->arena, b.len * 2 + 1);
+	if (!out)
+		return td_str_make(NULL, 0);
+	for (size_t i = 0; i < b.len; i++) {
+		out[2 * i] = digits[b.p[i] >> 4];
+		out[2 * i + 1] = digits[b.p[i] & 15];
+	}
+	return td_str_make(out, b.len * 2);
+}
+
+static struct td_str sid_text(struct td_evtx_chunk *c, struct td_bytes b)
+{
+	if (b.len < 8)
+		return hex_bytes(c, b);
+	uint8_t revision = b.p[0], count = b.p[1];
+	uint64_t authority = 0;
+	for (int i = 2; i < 8; i++)
+		authority = authority << 8 | b.p[i];
+	if (b.len < 8 + (size_t)count * 4)
+		return hex_bytes(c, b);
+	char tmp[256];
+	int n = snprintf(tmp, sizeof(tmp), "S-%u-%llu", revision, (unsigned long long)authority);
+	for (unsigned i = 0; i < count && n > 0 && (size_t)n < sizeof(tmp) - 12; i++)
+		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, "-%u",
+			      (unsigned)le(b.p + 8 + 4 * i, 4));
+	return printed(c, tmp, n);
+}
+
+/* The shortest decimal that reads back as the same float or double. */
+static int shortest(char *out, size_t cap, double v, bool single)
+{
+	int n = 0;
+	for (int prec = 1; prec <= 17; prec++) {
+		n = snprintf(out, cap, "%.*g", prec, v);
+		double back = strtod(out, NULL);
+		if (single ? (float)back == (float)v : back == v)
+			break;
+	}
+	return n;
+}
+
+/* One item of a (non-array) type. */
+static struct td_str item_text(struct td_evtx_chunk *c, uint8_t type, struct td_bytes b,
+			       int64_t *ticks, bool *has_ticks)
+{
+	char tmp[96];
+	size_t need = fixed_size(type);
+	if (need && b.len < need)
+		return hex_bytes(c, b);
+	const uint8_t *p = b.p;
+	switch (type) {
+	case VT_NULL: return td_str_make("", 0);
+	case VT_STRING: return utf16(&c->arena, b);
+	case VT_ANSI: {
+		size_t n = 0;
+		while (n < b.len && p[n])
+			n++;
+		char *out = td_arena_alloc(&c->arena, n * 3 + 8);
+		if (!out)
+			return td_str_make(NULL, 0);
+		size_t iu, ou;
+		td_decode(TD_ENC_CP1252, td_bytes_make(p, n), true, out, n * 3 + 8, &iu, &ou);
+		return td_str_make(out, ou);
+	}
+	case VT_INT8: return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%d", (int8_t)p[0]));
+	case VT_UINT8: return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%u", p[0]));
+	case VT_INT16:
+		return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%d", (int16_t)le(p, 2)));
+	case VT_UINT16: return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%u", (unsigned)le(p, 2)));
+	case VT_INT32:
+		return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%d", (int32_t)le(p, 4)));
+	case VT_UINT32: return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%u", (unsigned)le(p, 4)));
+	case VT_INT64:
+		return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%lld", (long long)le(p, 8)));
+	case VT_UINT64:
+		return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)le(p, 8)));
+	case VT_REAL32: {
+		uint32_t u = (uint32_t)le(p, 4);
+		float f;
+		memcpy(&f, &u, 4);
+		return printed(c, tmp, shortest(tmp, sizeof(tmp), (double)f, true));
+	}
+	case VT_REAL64: {
+		uint64_t u = le(p, 8);
+		double d;
+		memcpy(&d, &u, 8);
+		return printed(c, tmp, shortest(tmp, sizeof(tmp), d, false));
+	}
+	case VT_BOOL: return td_str_cstr(le(p, 4) ? "true" : "false");
+	case VT_BINARY: return hex_bytes(c, b);
+	case VT_GUID:
+		return printed(c, tmp,
+			       snprintf(tmp, sizeof(tmp),
+					"{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
+					(unsigned)le(p, 4), (unsigned)le(p + 4, 2), (unsigned)le(p + 6, 2),
+					p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]));
+	case VT_SIZET:
+	case VT_HEX32:
+	case VT_HEX64: {
+		size_t n = type == VT_SIZET ? (b.len >= 8 ? 8 : b.len >= 4 ? 4 : 0) : need;
+		if (!n)
+			return hex_bytes(c, b);
+		return printed(c, tmp,
+			       snprintf(tmp, sizeof(tmp), "0x%llx", (unsigned long long)le(p, n)));
+	}
+	case VT_FILETIME: {
+		uint64_t ft = le(p, 8);
+		int64_t t = td_time_from_filetime(ft);
+		*ticks = t;
+		*has_ticks = true;
+		char iso[48];
+		size_t n = td_time_format(iso, sizeof(iso) - 4, t, 7, TD_ZONE_NONE);
+		/* Windows prints nanoseconds: seven digits and "00". */
+		memcpy(iso + n, "00Z", 4);
+		return printed(c, iso, (int)n + 3);
+	}
+	case VT_SYSTEMTIME: {
+		int f[8];
+		for (int i = 0; i < 8; i++)
+			f[i] = (int)le(p + 2 * i, 2);
+		int64_t t;
+		if (td_time_from_civil(f[0], f[1], f[3], f[4], f[5], f[6], (int64_t)f[7] * 10000, &t)) {
+			*ticks = t;
+			*has_ticks = true;
+		}
+		return printed(c, tmp,
+			       snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", f[0],
+					f[1], f[3], f[4], f[5], f[6], f[7]));
+	}
+	case VT_SID: return sid_text(c, b);
+	}
+	return hex_bytes(c, b);
+}
+
+/* Splits an array value into items; returns how many (at most max). */
+static size_t array_items(const struct td_xvalue *v, struct td_xvalue *items, size_t max)
+{
+	uint8_t base = v->type & (uint8_t)~VT_ARRAY;
+	size_t n = 0;
+	struct td_bytes b = v->data;
+	if (base == VT_STRING || base == VT_ANSI) {
+		size_t unit = base == VT_STRING ? 2 : 1;
+		size_t start = 0;
+		for (size_t i = 0; i + unit <= b.len && n < max; i += unit) {
+			bool nul = unit == 2 ? (b.p[i] == 0 && b.p[i + 1] == 0) : b.p[i] == 0;
+			if (nul) {
+				items[n++] = (struct td_xvalue){ base, td_bytes_make(b.p + start, i - start) };
+				start = i + unit;
+			}
+		}
+		if (start < b.len && n < max)
+			items[n++] = (struct td_xvalue){ base, td_bytes_make(b.p + start, b.len - start) };
+		return n;
+	}
+	if (base == VT_SID) {
+		size_t off = 0;
+		while (off + 8 <= b.len && n < max) {
+			size_t len = 8 + (size_t)b.p[off + 1] * 4;
+			if (len > b.len - off)
+				break;
+			items[n++] = (struct td_xvalue){ base, td_bytes_make(b.p + off, len) };
+			off += len;
+		}
+		return n;
+	}
+	size_t size = base == VT_SIZET ? 8 : fixed_size(base);
+	if (!size)
+		return 0;
+	for (size_t off = 0; off + size <= b.len && n < max; off += size)
+		items[n++] = (struct td_xvalue){ base, td_bytes_make(b.p + off, size) };
+	return n;
+}
+
+#define MAX_ITEMS 256
+
+struct td_str td_evtx_value_text(struct td_evtx_chunk *c, const struct td_xvalue *v,
+				 int64_t *ticks, bool *has_ticks)
+{
+	if (!(v->type & VT_ARRAY))
+		return item_text(c, v->type, v->data, ticks, has_ticks);
+	struct td_xvalue items[MAX_ITEMS];
+	size_t n = array_items(v, items, MAX_ITEMS);
+	struct td_str out = td_str_make("", 0);
+	for (size_t i = 0; i < n; i++) {
+		struct td_str t = item_text(c, items[i].type, items[i].data, ticks, has_ticks);
+		out = concat(c, out, i ? concat(c, td_str_make(", ", 2), t) : t);
+	}
+	return out;
+}
+
+/* --- tokens ---------------------------------------------------------------- */
+
+struct subst {
+	const struct td_xvalue *vals;
+	size_t n;
+};
+
+static bool parse_fragment(struct td_evtx_chunk *c, struct td_bytes in, struct td_xnode *parent,
+			   bool in_template, const struct subst *s);
+
+static bool is_value_token(uint8_t t)
+{
+	switch (t) {
+	case TOK_VALUE: case TOK_VALUE | TOK_MORE:
+	case TOK_SUBST: case TOK_OPT_SUBST:
+	case TOK_CHARREF: case TOK_CHARREF | TOK_MORE:
+	case TOK_ENTREF: case TOK_ENTREF | TOK_MORE:
+	case TOK_CDATA: case TOK_CDATA | TOK_MORE:
+		return true;
+	}
+	return false;
+}
+
+static struct td_str entity(struct td_str name)
+{
+	if (td_str_eq_cstr(name, "lt"))
+		return TD_STR_LIT("<");
+	if (td_str_eq_cstr(name, "gt"))
+		return TD_STR_LIT(">");
+	if (td_str_eq_cstr(name, "amp"))
+		return TD_STR_LIT("&");
+	if (td_str_eq_cstr(name, "quot"))
+		return TD_STR_LIT("\"");
+	if (td_str_eq_cstr(name, "apos"))
+		return TD_STR_LIT("'");
+	return td_str_make(NULL, 0);
+}
+
+/* What a value token produced. */
+struct piece {
+	struct td_str text;
+	bool null_optional;          /* an optional substitution with a null value */
+	const struct td_xvalue *binxml; /* a BinXML value to splice in */
+	const struct td_xvalue *array;  /* an array value (element repeats) */
+	int64_t ticks;
+	bool has_ticks;
+};
+
+/* Reads one value-like token from *in into *pc. */
+static bool read_value(struct td_evtx_chunk *c, struct td_bytes *in, const struct subst *s,
+		       struct piece *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	uint8_t t;
+	if (!spend(c, *in) || !td_bytes_u8(in, &t))
+		return false;
+	switch (t & ~TOK_MORE) {
+	case TOK_VALUE: {
+		uint8_t vt;
+		uint16_t nchars;
+		struct td_bytes chars;
+		if (!td_bytes_u8(in, &vt) || !td_bytes_u16le(in, &nchars) ||
+		    !td_bytes_sub(in, &chars, (size_t)nchars * 2)) {
+			fail(c, *in, "value token runs past the record");
+			return false;
+		}
+		pc->text = utf16(&c->arena, chars);
+		return true;
+	}
+	case TOK_CDATA: {
+		uint16_t nchars;
+		struct td_bytes chars;
+		if (!td_bytes_u16le(in, &nchars) || !td_bytes_sub(in, &chars, (size_t)nchars * 2)) {
+			fail(c, *in, "CDATA runs past the record");
+			return false;
+		}
+		pc->text = utf16(&c->arena, chars);
+		return true;
+	}
+	case TOK_CHARREF: {
+		uint16_t cp;
+		if (!td_bytes_u16le(in, &cp)) {
+			fail(c, *in, "character reference runs past the record");
+			return false;
+		}
+		char *out = td_arena_alloc(&c->arena, 4);
+		if (out)
+			pc->text = td_str_make(out, td_utf8_put(out, cp));
+		return true;
+	}
+	case TOK_ENTREF: {
+		uint32_t off;
+		struct td_str name;
+		if (!td_bytes_u32le(in, &off) || !read_name(c, in, off, &name))
+			return false;
+		pc->text = entity(name);
+		if (!pc->text.p) {
+			char tmp[300];
+			int n = snprintf(tmp, sizeof(tmp), "&%.*s;", td_str_pfmt(td_str_slice(name, 0, 256)));
+			pc->text = printed(c, tmp, n);
+		}
+		return true;
+	}
+	case TOK_SUBST:
+	case TOK_OPT_SUBST: {
+		uint16_t index;
+		uint8_t expected;
+		if (!td_bytes_u16le(in, &index) || !td_bytes_u8(in, &expected)) {
+			fail(c, *in, "substitution runs past the record");
+			return false;
+		}
+		if (!s || index >= s->n) {
+			fail(c, *in, "substitution index out of range");
+			return false;
+		}
+		const struct td_xvalue *v = &s->vals[index];
+		if (v->type == VT_NULL || (t == TOK_OPT_SUBST && v->data.len == 0)) {
+			pc->null_optional = t == TOK_OPT_SUBST;
+			return true;
+		}
+		if (v->type == VT_BINXML) {
+			pc->binxml = v;
+			return true;
+		}
+		if (v->type & VT_ARRAY) {
+			pc->array = v;
+			pc->text = td_evtx_value_text(c, v, &pc->ticks, &pc->has_ticks);
+			return true;
+		}
+		pc->text = item_text(c, v->type, v->data, &pc->ticks, &pc->has_ticks);
+		return true;
+	}
+	}
+	fail(c, *in, "unexpected token where a value was expected");
+	return false;
+}
+
+static bool parse_attribute(struct td_evtx_chunk *c, struct td_bytes *in, struct td_xnode *el,
+			    const struct subst *s)
+{
+	uint8_t t;
+	uint32_t off;
+	struct td_str name;
+	if (!td_bytes_u8(in, &t) || !td_bytes_u32le(in, &off) || !read_name(c, in, off, &name))
+		return false;
+	struct td_str value = td_str_make("", 0);
+	bool only_null = true, first = true, more = true;
+	/* A value token flagged 0x40 says another one follows (text and
+	 * entity references alternate in values such as "&quot;x&quot;"). */
+	while (more && in->len && is_value_token(in->p[0])) {
+		more = (in->p[0] & TOK_MORE) != 0;
+		struct piece pc;
+		if (!read_value(c, in, s, &pc))
+			return false;
+		first = false;
+		if (pc.binxml) {
+			/* Nested XML inside an attribute: keep its bytes as hex. */
+			pc.text = hex_bytes(c, pc.binxml->data);
+		}
+		if (!pc.null_optional)
+			only_null = false;
+		value = concat(c, value, pc.text);
+		if (pc.has_ticks && !el->has_attr_ticks) {
+			el->attr_ticks = pc.ticks;
+			el->has_attr_ticks = true;
+		}
+	}
+	if (first) {
+		fail(c, *in, "attribute without a value");
+		return false;
+	}
+	if (only_null && value.len == 0)
+		return true; /* optional substitution with no value: no attribute */
+	if (td_x_add_attr(&c->arena, el, name, value)) {
+		fail(c, *in, "out of memory for the record");
+		return false;
+	}
+	return true;
+}
+
+static bool parse_element(struct td_evtx_chunk *c, struct td_bytes *in, struct td_xnode *parent,
+			  bool in_template, const struct subst *s);
+
+/* Removes el from its parent (its last child). */
+static void unlink_last(struct td_xnode *parent, struct td_xnode *el)
+{
+	struct td_xnode *prev = NULL;
+	for (struct td_xnode *k = parent->children; k && k != el; k = k->next)
+		prev = k;
+	if (prev)
+		prev->next = NULL;
+	else
+		parent->children = NULL;
+	parent->children_tail = prev;
+}
+
+/* The element repeats once per array item (kb 5.4 "Arrays"). */
+static void expand_array(struct td_evtx_chunk *c, struct td_xnode *parent, struct td_xnode *el,
+			 const struct td_xvalue *v)
+{
+	struct td_xvalue items[MAX_ITEMS];
+	size_t n = array_items(v, items, MAX_ITEMS);
+	el->children = el->children_tail = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct td_xnode *target = el;
+		if (i) {
+			target = new_node(c, TD_X_ELEMENT, parent);
+			if (!target)
+				return;
+			target->name = el->name;
+			target->attrs = el->attrs;
+			target->attrs_tail = el->attrs_tail;
+		}
+		int64_t ticks;
+		bool has = false;
+		add_text(c, target, item_text(c, items[i].type, items[i].data, &ticks, &has));
+	}
+}
+
+/* Element content up to its end token. */
+static bool parse_content(struct td_evtx_chunk *c, struct td_bytes *in, struct td_xnode *el,
+			  bool in_template, const struct subst *s, const struct td_xvalue **array,
+			  bool *null_optional)
+{
+	for (;;) {
+		if (!in->len) {
+			fail(c, *in, "element content runs past the record");
+			return false;
+		}
+		uint8_t t = in->p[0];
+		switch (t & ~TOK_MORE) {
+		case TOK_END:
+			td_bytes_skip(in, 1);
+			return true;
+		case TOK_OPEN:
+			if (!parse_element(c, in, el, in_template, s))
+				return false;
+			continue;
+		case TOK_PI_TARGET: {
+			uint32_t off;
+			struct td_str name;
+			td_bytes_skip(in, 1);
+			if (!td_bytes_u32le(in, &off) || !read_name(c, in, off, &name))
+				return false;
+			struct td_xnode *pi = new_node(c, TD_X_PI, el);
+			if (!pi)
+				return false;
+			pi->name = name;
+			if (in->len && in->p[0] == TOK_PI_DATA) {
+				uint16_t nchars;
+				struct td_bytes chars;
+				td_bytes_skip(in, 1);
+				if (!td_bytes_u16le(in, &nchars) ||
+				    !td_bytes_sub(in, &chars, (size_t)nchars * 2)) {
+					fail(c, *in, "PI data runs past the record");
+					return false;
+				}
+				pi->text = utf16(&c->arena, chars);
+			}
+			continue;
+		}
+		case TOK_TEMPLATE:
+		case TOK_FRAGMENT:
+		case TOK_EOF:
+			fail(c, *in, "unexpected token in element content");
+			return false;
+		}
+		if (!is_value_token(t)) {
+			fail(c, *in, "unknown token in element content");
+			return false;
+		}
+		struct piece pc;
+		if (!read_value(c, in, s, &pc))
+			return false;
+		if (pc.null_optional) {
+			*null_optional = true;
+			continue;
+		}
+		if (pc.binxml) {
+			if (++c->depth > TD_EVTX_MAX_DEPTH) {
+				fail(c, *in, "BinXML nested too deeply");
+				return false;
+			}
+			bool ok = parse_fragment(c, pc.binxml->data, el, false, NULL);
+			c->depth--;
+			if (!ok)
+				return false;
+			continue;
+		}
+		if (pc.array && !*array)
+			*array = pc.array;
+		add_text(c, el, pc.text);
+	}
+}
+
+static bool parse_element(struct td_evtx_chunk *c, struct td_bytes *in, struct td_xnode *parent,
+			  bool in_template, const struct subst *s)
+{
+	uint8_t t;
+	uint32_t size, off;
+	if (!spend(c, *in) || !td_bytes_u8(in, &t))
+		return false;
+	if (in_template && !td_bytes_skip(in, 2)) {
+		fail(c, *in, "element start runs past the record");
+		return false;
+	}
+	if (!td_bytes_u32le(in, &size) || !td_bytes_u32le(in, &off)) {
+		fail(c, *in, "element start runs past the record");
+		return false;
+	}
+	if (++c->depth > TD_EVTX_MAX_DEPTH) {
+		fail(c, *in, "elements nested too deeply");
+		return false;
+	}
+	struct td_xnode *el = new_node(c, TD_X_ELEMENT, parent);
+	if (!el || !read_name(c, in, off, &el->name))
+		return false;
+	if (t & TOK_MORE) {
+		uint32_t attr_size;
+		if (!td_bytes_u32le(in, &attr_size)) {
+			fail(c, *in, "attribute list runs past the record");
+			return false;
+		}
+		while (in->len && (in->p[0] & ~TOK_MORE) == TOK_ATTR)
+			if (!parse_attribute(c, in, el, s))
+				return false;
+	}
+	uint8_t close;
+	if (!td_bytes_u8(in, &close)) {
+		fail(c, *in, "element runs past the record");
+		return false;
+	}
+	const struct td_xvalue *array = NULL;
+	bool null_optional = false;
+	if (close == TOK_CLOSE_START) {
+		if (!parse_content(c, in, el, in_template, s, &array, &null_optional))
+			return false;
+	} else if (close != TOK_CLOSE_EMPTY) {
+		fail(c, *in, "element start not closed");
+		return false;
+	}
+	c->depth--;
+	if (array)
+		expand_array(c, parent, el, array);
+	/* An element whose only content was a null optional substitution is
+	 * left out, as Windows renders it. */
+	if (null_optional && !el->children && !el->attrs)
+		unlink_last(parent, el);
+	return true;
+}
+
+/* Template instance: the definition (inline or earlier in the chunk) is
+ * expanded with this instance's values. */
+static bool parse_template(struct td_evtx_chunk *c, struct td_bytes *in, struct td_xnode *parent)
+{
+	uint8_t t, unknown;
+	uint32_t id, def_off;
+	if (!td_bytes_u8(in, &t) || !td_bytes_u8(in, &unknown) || !td_bytes_u32le(in, &id) ||
+	    !td_bytes_u32le(in, &def_off)) {
+		fail(c, *in, "template instance runs past the record");
+		return false;
+	}
+	struct td_bytes hdr;
+	if (!td_bytes_at(c->chunk, def_off, 24, &hdr)) {
+		fail(c, *in, "template definition outside the chunk");
+		return false;
+	}
+	uint32_t next, guid_head, data_size;
+	td_bytes_u32le(&hdr, &next);
+	td_bytes_u32le(&hdr, &guid_head);
+	td_bytes_skip(&hdr, 12); /* rest of the GUID */
+	td_bytes_u32le(&hdr, &data_size);
+	/* The instance names its template by the GUID's first 32 bits: a
+	 * record left over from before the chunk was reused points at
+	 * another template. */
+	if (guid_head != id) {
+		fail(c, *in, "template definition belongs to another template");
+		return false;
+	}
+	struct td_bytes def;
+	if (!td_bytes_at(c->chunk, (size_t)def_off + 24, data_size, &def)) {
+		fail(c, *in, "template definition runs past the chunk");
+		return false;
+	}
+	if (def_off == rel(c, *in) && !td_bytes_skip(in, 24 + (size_t)data_size)) {
+		fail(c, *in, "inline template runs past the record");
+		return false;
+	}
+	uint32_t n;
+	if (!td_bytes_u32le(in, &n) || n > TD_EVTX_MAX_VALUES || (size_t)n * 4 > in->len) {
+		fail(c, *in, "template instance has a bad value count");
+		return false;
+	}
+	struct td_xvalue *vals = td_arena_alloc(&c->arena, (n ? n : 1) * sizeof(*vals));
+	if (!vals) {
+		fail(c, *in, "out of memory for the record");
+		return false;
+	}
+	struct td_bytes desc;
+	td_bytes_sub(in, &desc, (size_t)n * 4);
+	for (uint32_t i = 0; i < n; i++) {
+		uint16_t vsize;
+		uint8_t vtype, pad;
+		td_bytes_u16le(&desc, &vsize);
+		td_bytes_u8(&desc, &vtype);
+		td_bytes_u8(&desc, &pad);
+		vals[i].type = vtype;
+		if (!td_bytes_sub(in, &vals[i].data, vsize)) {
+			fail(c, *in, "substitution value runs past the record");
+			return false;
+		}
+	}
+	struct subst s = { vals, n };
+	if (++c->depth > TD_EVTX_MAX_DEPTH) {
+		fail(c, *in, "templates nested too deeply");
+		return false;
+	}
+	bool ok = parse_fragment(c, def, parent, true, &s);
+	c->depth--;
+	return ok;
+}
+
+/* A BinXML fragment: header, then a template instance or elements, up to
+ * EOF or the end of the bytes. */
+static bool parse_fragment(struct td_evtx_chunk *c, struct td_bytes in, struct td_xnode *parent,
+			   bool in_template, const struct subst *s)
+{
+	while (in.len) {
+		if (!spend(c, in))
+			return false;
+		uint8_t t = in.p[0];
+		switch (t & ~TOK_MORE) {
+		case TOK_EOF:
+			return true;
+		case TOK_FRAGMENT:
+			if (!td_bytes_skip(&in, 4)) {
+				fail(c, in, "fragment header runs past the record");
+				return false;
+			}
+			continue;
+		case TOK_TEMPLATE:
+			if (!parse_template(c, &in, parent))
+				return false;
+			continue;
+		case TOK_OPEN:
+			if (!parse_element(c, &in, parent, in_template, s))
+				return false;
+			continue;
+		}
+		if (is_value_token(t)) {
+			/* Loose text in a fragment (nested values): keep it. */
+			struct piece pc;
+			if (!read_value(c, &in, s, &pc))
+				return false;
+			add_text(c, parent, pc.text);
+			continue;
+		}
+		fail(c, in, "unknown token in a fragment");
+		return false;
+	}
+	return true;
+}
+
+struct td_xnode *td_evtx_binxml(struct td_evtx_chunk *c, struct td_bytes in)
+{
+	c->error = NULL;
+	c->work = 0;
+	c->depth = 0;
+	struct td_xnode *root = new_node(c, TD_X_ELEMENT, NULL);
+	if (!root)
+		return NULL;
+	if (!parse_fragment(c, in, root, false, NULL))
+		return NULL;
+	return root;
+}

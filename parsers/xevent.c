@@ -1,0 +1,441 @@
+/* Event XML trees and the normalised event taken from them (xevent.h). */
+#include "xevent.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evmsg.h"
+#include "parser.h"
+#include "grow.h"
+#include "timeutil.h"
+
+struct td_xnode *td_x_new(struct td_arena *a, enum td_xkind kind, struct td_xnode *parent)
+{
+	struct td_xnode *n = td_arena_alloc(a, sizeof(*n));
+	if (!n)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->parent = parent;
+	if (parent) {
+		if (parent->children_tail)
+			parent->children_tail->next = n;
+		else
+			parent->children = n;
+		parent->children_tail = n;
+	}
+	return n;
+}
+
+static struct td_str joined(struct td_arena *a, struct td_str x, struct td_str y)
+{
+	char *m = td_arena_alloc(a, x.len + y.len + 1);
+	if (!m)
+		return td_str_make(NULL, 0);
+	memcpy(m, x.p, x.len);
+	memcpy(m + x.len, y.p, y.len);
+	m[x.len + y.len] = '\0';
+	return td_str_make(m, x.len + y.len);
+}
+
+int td_x_add_text(struct td_arena *a, struct td_xnode *parent, struct td_str s)
+{
+	if (!s.len)
+		return TD_OK;
+	struct td_xnode *last = parent->children_tail;
+	if (last && last->kind == TD_X_TEXT) {
+		struct td_str m = joined(a, last->text, s);
+		if (!m.p)
+			return TD_E_NOMEM;
+		last->text = m;
+		return TD_OK;
+	}
+	struct td_xnode *t = td_x_new(a, TD_X_TEXT, parent);
+	if (!t)
+		return TD_E_NOMEM;
+	t->text = s;
+	return TD_OK;
+}
+
+int td_x_add_attr(struct td_arena *a, struct td_xnode *el, struct td_str name, struct td_str value)
+{
+	struct td_xattr *at = td_arena_alloc(a, sizeof(*at));
+	if (!at)
+		return TD_E_NOMEM;
+	*at = (struct td_xattr){ name, value, NULL };
+	if (el->attrs_tail)
+		el->attrs_tail->next = at;
+	else
+		el->attrs = at;
+	el->attrs_tail = at;
+	return TD_OK;
+}
+
+/* The name without a namespace prefix. */
+static struct td_str local_name(struct td_str s)
+{
+	ptrdiff_t colon = td_str_find_char(s, ':');
+	return colon < 0 ? s : td_str_slice(s, (size_t)colon + 1, s.len);
+}
+
+const struct td_xnode *td_x_child(const struct td_xnode *n, const char *name)
+{
+	for (const struct td_xnode *k = n ? n->children : NULL; k; k = k->next)
+		if (k->kind == TD_X_ELEMENT && td_str_eq_cstr(local_name(k->name), name))
+			return k;
+	return NULL;
+}
+
+struct td_str td_x_attr(const struct td_xnode *n, const char *name)
+{
+	for (const struct td_xattr *a = n ? n->attrs : NULL; a; a = a->next)
+		if (td_str_eq_cstr(a->name, name))
+			return a->value;
+	return td_str_make(NULL, 0);
+}
+
+struct td_str td_x_text(const struct td_xnode *n)
+{
+	for (const struct td_xnode *k = n ? n->children : NULL; k; k = k->next)
+		if (k->kind == TD_X_TEXT)
+			return k->text;
+	return td_str_make(NULL, 0);
+}
+
+const struct td_xnode *td_xevent_find(const struct td_xnode *root)
+{
+	if (!root)
+		return NULL;
+	if (root->kind == TD_X_ELEMENT && td_str_eq_cstr(local_name(root->name), "Event"))
+		return root;
+	return td_x_child(root, "Event");
+}
+
+/* --- XML ------------------------------------------------------------------ */
+
+static int escaped(struct td_buf *b, struct td_str s, bool attr)
+{
+	int rc = TD_OK;
+	size_t from = 0;
+	for (size_t i = 0; i < s.len && !rc; i++) {
+		const char *rep = NULL;
+		switch (s.p[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = attr ? "&quot;" : NULL; break;
+		}
+		if (!rep)
+			continue;
+		rc = td_buf_add(b, s.p + from, i - from);
+		if (!rc)
+			rc = td_buf_adds(b, rep);
+		from = i + 1;
+	}
+	return rc ? rc : td_buf_add(b, s.p + from, s.len - from);
+}
+
+static int pad(struct td_buf *b, int indent)
+{
+	int rc = TD_OK;
+	for (int i = 0; i < indent && !rc; i++)
+		rc = td_buf_adds(b, "  ");
+	return rc;
+}
+
+static int open_tag(const struct td_xnode *n, struct td_buf *b, int indent)
+{
+	int rc = pad(b, indent);
+	if (!rc)
+		rc = td_buf_addf(b, "<%.*s", td_str_pfmt(n->name));
+	if (!rc && td_str_eq_cstr(n->name, "Event") && !n->parent->name.len &&
+	    !td_x_attr(n, "xmlns").p)
+		rc = td_buf_adds(b, " xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"");
+	for (const struct td_xattr *a = n->attrs; a && !rc; a = a->next) {
+		rc = td_buf_addf(b, " %.*s=\"", td_str_pfmt(a->name));
+		if (!rc)
+			rc = escaped(b, a->value, true);
+		if (!rc)
+			rc = td_buf_addc(b, '"');
+	}
+	return rc;
+}
+
+int td_x_xml(const struct td_xnode *n, struct td_buf *b, int indent)
+{
+	int rc = TD_OK;
+	if (n->kind == TD_X_TEXT)
+		return escaped(b, n->text, false);
+	if (n->kind == TD_X_PI)
+		return td_buf_addf(b, "<?%.*s %.*s?>", td_str_pfmt(n->name), td_str_pfmt(n->text));
+	if (!n->name.len) {
+		for (const struct td_xnode *k = n->children; k && !rc; k = k->next) {
+			rc = td_x_xml(k, b, indent);
+			if (!rc)
+				rc = td_buf_addc(b, '\n');
+		}
+		return rc;
+	}
+	rc = open_tag(n, b, indent);
+	if (rc)
+		return rc;
+	if (!n->children)
+		return td_buf_adds(b, "/>");
+	bool elements = false;
+	for (const struct td_xnode *k = n->children; k; k = k->next)
+		elements |= k->kind != TD_X_TEXT;
+	rc = td_buf_addc(b, '>');
+	for (const struct td_xnode *k = n->children; k && !rc; k = k->next) {
+		if (!elements) {
+			rc = td_x_xml(k, b, 0);
+			continue;
+		}
+		/* Mixed content: whitespace-only text between elements is
+		 * layout, not data. */
+		if (k->kind == TD_X_TEXT && !td_str_trim(k->text).len)
+			continue;
+		rc = td_buf_addc(b, '\n');
+		if (!rc && k->kind != TD_X_ELEMENT)
+			rc = pad(b, indent + 1);
+		if (!rc)
+			rc = td_x_xml(k, b, indent + 1);
+	}
+	if (!rc && elements) {
+		rc = td_buf_addc(b, '\n');
+		if (!rc)
+			rc = pad(b, indent);
+	}
+	return rc ? rc : td_buf_addf(b, "</%.*s>", td_str_pfmt(n->name));
+}
+
+/* --- the normalised event --------------------------------------------------- */
+
+void td_xfields_release(struct td_xfields *f)
+{
+	free(f->items);
+	memset(f, 0, sizeof(*f));
+}
+
+static int add_field(struct td_xfields *f, struct td_str name, struct td_str value)
+{
+	if (!name.p)
+		return TD_OK;
+	if (f->n >= TD_XEVENT_MAX_FIELDS) {
+		f->dropped++;
+		return TD_OK;
+	}
+	if (td_grow(&f->items, &f->cap, f->n, sizeof(*f->items)))
+		return TD_E_NOMEM;
+	f->items[f->n++] = (struct td_field){ name, value.p ? value : td_str_make("", 0) };
+	return TD_OK;
+}
+
+static int add_system_field(struct td_xfields *f, const struct td_xnode *sys, const char *el,
+			    const char *attr, const char *as)
+{
+	const struct td_xnode *n = td_x_child(sys, el);
+	if (!n)
+		return TD_OK;
+	struct td_str v = attr ? td_x_attr(n, attr) : td_str_trim(td_x_text(n));
+	if (!v.p || !v.len)
+		return TD_OK;
+	return add_field(f, td_str_cstr(as), v);
+}
+
+static uint64_t number(struct td_str s, bool *ok)
+{
+	uint64_t v = 0;
+	s = td_str_trim(s);
+	*ok = s.len && td_str_parse_udec(s, 20, &v) == s.len;
+	return v;
+}
+
+static enum td_level level_of(struct td_str s)
+{
+	bool ok;
+	uint64_t v = number(s, &ok);
+	if (!ok)
+		return TD_LEVEL_NONE;
+	switch (v) {
+	case 0: return TD_LEVEL_INFO; /* LogAlways: shown as Information */
+	case 1: return TD_LEVEL_CRITICAL;
+	case 2: return TD_LEVEL_ERROR;
+	case 3: return TD_LEVEL_WARNING;
+	case 4: return TD_LEVEL_INFO;
+	case 5: return TD_LEVEL_VERBOSE;
+	}
+	return TD_LEVEL_NONE;
+}
+
+static void time_of(const struct td_xnode *sys, struct td_time *t)
+{
+	const struct td_xnode *tc = td_x_child(sys, "TimeCreated");
+	struct td_str st = td_x_attr(tc, "SystemTime");
+	if (!st.p)
+		return;
+	t->text = st;
+	if (tc->has_attr_ticks) {
+		t->ticks = tc->attr_ticks;
+		t->zone = TD_ZONE_UTC;
+		t->digits = 7;
+		return;
+	}
+	struct td_time parsed;
+	if (td_time_parse_iso8601(td_str_trim(st), &parsed)) {
+		/* SystemTime is UTC even where a tool leaves out the Z. */
+		*t = parsed;
+		t->zone = TD_ZONE_UTC;
+		t->text = st;
+	}
+}
+
+/* "Data[i]" names for unnamed inserts. */
+static struct td_str insert_name(struct td_arena *a, const char *base, size_t i)
+{
+	char tmp[48];
+	int n = snprintf(tmp, sizeof(tmp), "%s[%zu]", base, i);
+	return td_arena_strdup(a, td_str_make(tmp, (size_t)n));
+}
+
+static int event_data(const struct td_xnode *ed, struct td_arena *a, struct td_xfields *f)
+{
+	size_t unnamed = 0;
+	for (const struct td_xnode *k = ed->children; k; k = k->next) {
+		if (k->kind != TD_X_ELEMENT)
+			continue;
+		struct td_str local = local_name(k->name);
+		struct td_str name = td_x_attr(k, "Name");
+		struct td_str value = td_x_text(k);
+		if (td_str_eq_cstr(local, "Data") && !name.p)
+			name = insert_name(a, "Data", ++unnamed);
+		else if (!name.p)
+			name = local;
+		if (!name.p)
+			return TD_E_NOMEM;
+		int rc = add_field(f, name, value);
+		if (rc)
+			return rc;
+	}
+	return TD_OK;
+}
+
+/* UserData: every leaf element becomes a field named after it. */
+static int user_data(const struct td_xnode *n, struct td_xfields *f, int depth)
+{
+	if (depth > 32)
+		return TD_OK;
+	bool leaf = true;
+	for (const struct td_xnode *k = n->children; k; k = k->next) {
+		if (k->kind != TD_X_ELEMENT)
+			continue;
+		leaf = false;
+		int rc = user_data(k, f, depth + 1);
+		if (rc)
+			return rc;
+	}
+	if (leaf && depth > 1)
+		return add_field(f, local_name(n->name), td_x_text(n));
+	return TD_OK;
+}
+
+/* Data values as text, one per line, "Name: value" for named ones. */
+static int data_message(struct td_arena *a, const struct td_xfields *f, size_t first,
+			struct td_str *out)
+{
+	size_t need = 1;
+	for (size_t i = first; i < f->n; i++)
+		need += f->items[i].name.len + f->items[i].value.len + 3;
+	if (need > TD_MAX_MESSAGE)
+		need = TD_MAX_MESSAGE;
+	char *m = td_arena_alloc(a, need);
+	if (!m)
+		return TD_E_NOMEM;
+	size_t len = 0;
+	for (size_t i = first; i < f->n; i++) {
+		struct td_str v = td_str_trim(f->items[i].value);
+		if (!v.len)
+			continue;
+		struct td_str name = f->items[i].name;
+		bool named = !td_str_starts_with(name, "Data[");
+		size_t add = (len ? 1 : 0) + (named ? name.len + 2 : 0) + v.len;
+		if (add >= need - len)
+			break;
+		if (len)
+			m[len++] = '\n';
+		if (named) {
+			memcpy(m + len, name.p, name.len);
+			memcpy(m + len + name.len, ": ", 2);
+			len += name.len + 2;
+		}
+		memcpy(m + len, v.p, v.len);
+		len += v.len;
+	}
+	m[len] = '\0';
+	*out = td_str_make(m, len);
+	return TD_OK;
+}
+
+int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_xfields *f,
+		   struct td_event *ev)
+{
+	f->n = 0;
+	f->dropped = 0;
+	const struct td_xnode *sys = td_x_child(ev_el, "System");
+	if (!sys)
+		return TD_E_FORMAT;
+	const struct td_xnode *prov = td_x_child(sys, "Provider");
+	ev->provider = td_x_attr(prov, "Name");
+	if (!ev->provider.p)
+		ev->provider = td_x_attr(prov, "EventSourceName");
+	const struct td_xnode *id = td_x_child(sys, "EventID");
+	bool ok;
+	uint64_t v = number(td_x_text(id), &ok);
+	if (ok && v <= UINT32_MAX) {
+		ev->has_event_id = true;
+		ev->event_id = (uint32_t)v;
+	}
+	ev->level = level_of(td_x_text(td_x_child(sys, "Level")));
+	time_of(sys, &ev->time);
+	v = number(td_x_text(td_x_child(sys, "EventRecordID")), &ok);
+	if (ok)
+		ev->record = v;
+	ev->host = td_str_trim(td_x_text(td_x_child(sys, "Computer")));
+	ev->channel = td_str_trim(td_x_text(td_x_child(sys, "Channel")));
+
+	int rc = TD_OK;
+	struct td_str qualifiers = td_x_attr(id, "Qualifiers");
+	if (qualifiers.len)
+		rc = add_field(f, TD_STR_LIT("Qualifiers"), qualifiers);
+	static const char *const plain[][3] = {
+		{ "Version", NULL, "Version" },	   { "Task", NULL, "Task" },
+		{ "Opcode", NULL, "Opcode" },	   { "Keywords", NULL, "Keywords" },
+		{ "Execution", "ProcessID", "ProcessID" }, { "Execution", "ThreadID", "ThreadID" },
+		{ "Security", "UserID", "UserID" }, { "Correlation", "ActivityID", "ActivityID" },
+		{ "Provider", "Guid", "ProviderGuid" },
+	};
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]) && !rc; i++)
+		rc = add_system_field(f, sys, plain[i][0], plain[i][1], plain[i][2]);
+	size_t first_data = f->n;
+	const struct td_xnode *ed = td_x_child(ev_el, "EventData");
+	if (!rc && ed)
+		rc = event_data(ed, a, f);
+	const struct td_xnode *ud = td_x_child(ev_el, "UserData");
+	if (!rc && ud)
+		rc = user_data(ud, f, 0);
+	if (rc)
+		return rc;
+	ev->fields = f->items;
+	ev->nfields = f->n;
+
+	const struct td_xnode *ri = td_x_child(ev_el, "RenderingInfo");
+	struct td_str rendered = td_str_trim(td_x_text(td_x_child(ri, "Message")));
+	if (rendered.len) {
+		ev->message = rendered;
+		return TD_OK;
+	}
+	rc = td_evmsg_render(ev, first_data, TD_WIN_AUTO, a, &ev->message);
+	if (rc != TD_E_FORMAT)
+		return rc;
+	return data_message(a, f, first_data, &ev->message);
+}

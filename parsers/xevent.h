@@ -1,0 +1,103 @@
+/* The Windows event as an XML tree, and the normalised event taken from it.
+ *
+ * Both the native EVTX reader (Binary XML) and the readers of exported event
+ * XML build the same small tree: elements with attributes, text, entity
+ * references and processing instructions, all strings in UTF-8, all memory
+ * in one arena (freed with the record).  td_xevent_fill() then reads the
+ * parts every consumer needs, whatever the source:
+ *
+ *   System/Provider@Name            -> provider
+ *   System/EventID (+@Qualifiers)   -> event_id (the low 16 bits; the
+ *                                      qualifiers go to the field "Qualifiers")
+ *   System/Level                    -> level (1 critical .. 5 verbose; 0 info)
+ *   System/TimeCreated@SystemTime   -> time (UTC)
+ *   System/EventRecordID            -> record
+ *   System/Computer, System/Channel -> host, channel
+ *   other System values             -> fields "Task", "Opcode", "Keywords",
+ *                                      "ProcessID", "ThreadID", "UserID",
+ *                                      "Version", "ActivityID", "ProviderGuid"
+ *   EventData/Data@Name             -> a field by that name; unnamed Data are
+ *                                      "Data[1]", "Data[2]", ... (the %1, %2
+ *                                      inserts), Binary -> "Binary"
+ *   UserData leaf elements          -> a field per leaf, by element name
+ *   RenderingInfo/Message           -> message, when the export carries one
+ *
+ * Without a rendered message, the message is built from the provider's
+ * message template when one is known (evmsg.h), else from the data values.
+ */
+#ifndef TD_XEVENT_H
+#define TD_XEVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "event.h"
+#include "str.h"
+
+enum td_xkind {
+	TD_X_ELEMENT,
+	TD_X_TEXT, /* character data (also CDATA), unescaped */
+	TD_X_PI,   /* processing instruction: name = target, text = data */
+};
+
+struct td_xattr {
+	struct td_str name, value;
+	struct td_xattr *next;
+};
+
+struct td_xnode {
+	enum td_xkind kind;
+	struct td_str name; /* element name / PI target */
+	struct td_str text; /* text / PI data */
+	struct td_xattr *attrs, *attrs_tail;
+	struct td_xnode *children, *children_tail, *next, *parent;
+	/* The time of the first FILETIME/SYSTEMTIME attribute value
+	 * (TimeCreated/@SystemTime), so it need not be parsed back. */
+	int64_t attr_ticks;
+	bool has_attr_ticks;
+};
+
+/* Most fields an event keeps (EventData beyond this is counted, not kept). */
+#define TD_XEVENT_MAX_FIELDS 256
+
+/* A new node appended to parent's children (parent may be NULL). */
+struct td_xnode *td_x_new(struct td_arena *a, enum td_xkind kind, struct td_xnode *parent);
+/* Appends text to parent, merged with a text node right before it. */
+int td_x_add_text(struct td_arena *a, struct td_xnode *parent, struct td_str s) TD_WUR;
+int td_x_add_attr(struct td_arena *a, struct td_xnode *el, struct td_str name,
+		  struct td_str value) TD_WUR;
+
+/* Child element of n named name (local name, any prefix), or NULL. */
+const struct td_xnode *td_x_child(const struct td_xnode *n, const char *name);
+/* Value of attribute name of n, or {NULL,0}. */
+struct td_str td_x_attr(const struct td_xnode *n, const char *name);
+/* Text content of n (its text children joined), or {NULL,0}. */
+struct td_str td_x_text(const struct td_xnode *n);
+
+/* Appends the XML of n and its subtree to b, indented as Event Viewer shows
+ * it (two spaces per level).  A nameless root prints its children. */
+int td_x_xml(const struct td_xnode *n, struct td_buf *b, int indent) TD_WUR;
+
+/* Where the extracted fields go: an array kept between records. */
+struct td_xfields {
+	struct td_field *items;
+	size_t n, cap;
+	size_t dropped; /* fields past TD_XEVENT_MAX_FIELDS */
+};
+
+void td_xfields_release(struct td_xfields *f);
+
+/* Fills ev (provider, id, level, time, record, host, channel, message) and
+ * f from the Event element ev_el; strings point into the tree or the arena.
+ * Returns TD_OK, TD_E_NOMEM, or TD_E_FORMAT when ev_el has no System part.
+ * ev->fields/nfields are set to f's items. */
+int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_xfields *f,
+		   struct td_event *ev) TD_WUR;
+
+/* The Event element under a root (the root itself when it is one). */
+const struct td_xnode *td_xevent_find(const struct td_xnode *root);
+
+#endif
