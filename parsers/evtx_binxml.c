@@ -854,9 +854,9 @@ static bool parse_fragment(struct td_evtx_chunk *c, struct td_bytes in, struct t
 			}
 			continue;
 		case TOK_TEMPLATE:
-			if (!parse_template(c, &in, parent))
-				return false;
-			continue;
+			/* A fragment holds one template instance; what follows
+			 * its values is padding. */
+			return parse_template(c, &in, parent);
 		case TOK_OPEN:
 			if (!parse_element(c, &in, parent, in_template, s))
 				return false;

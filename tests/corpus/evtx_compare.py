@@ -13,6 +13,8 @@ For every .evtx listed in the corpus MANIFEST.tsv:
     slow for the whole corpus in CI).
 
 Usage: evtx_compare.py TLSDIAG CORPUS_DIR
+       evtx_compare.py TLSDIAG --fixtures MKEVTX SPEC_DIR OUT_DIR
+         (the fixtures written by tests/tools/mkevtx, every record compared)
 Exit 0 = all equal, 1 = differences, 77 = corpus missing (ctest skip).
 """
 import base64
@@ -140,6 +142,9 @@ def tolerated(peer, key, o, v):
         return v == '' and peer == 'python-evtx'
     if not v:
         return False
+    astral = re.compile('[\U00010000-\U0010ffff]')
+    if peer == 'libevtx' and astral.sub('?', o) == astral.sub('?', v):
+        return True  # libevtx 20181227 decodes surrogate pairs wrongly
     if v == '<markup>' and o.startswith('<'):
         return True  # libevtx does not escape XML held in a string value
     if re.fullmatch(r'[0-9A-F]+', o):
@@ -240,7 +245,49 @@ def check_file(tlsdiag, corpus, row, index, have_libevtx, have_python):
     return name, problems, compared
 
 
+def check_fixtures(tlsdiag, mkevtx, spec_dir, out_dir):
+    """Our writer's files read by all three readers: same records, same
+    values, every record compared."""
+    os.makedirs(out_dir, exist_ok=True)
+    peers = [(p, cmd) for p, cmd in (('libevtx', ['evtxexport', '-f', 'xml']),
+                                       ('python-evtx', ['evtx_dump.py']))
+             if shutil.which(cmd[0])]
+    if not peers:
+        print('neither evtxexport nor evtx_dump.py installed; skipped')
+        return 77
+    bad = 0
+    for spec in sorted(f for f in os.listdir(spec_dir) if f.endswith('.spec')):
+        for variant, args in (('', []), ('-chunked', ['--per-chunk', '3']),
+                              ('-dirty', ['--per-chunk', '4', '--dirty'])):
+            path = os.path.join(out_dir, spec[:-5] + variant + '.evtx')
+            subprocess.run([mkevtx] + args + [os.path.join(spec_dir, spec), path], check=True)
+            text, rc = run([tlsdiag, 'events', '--format', 'xml', path])
+            ours = by_record(events(text or ''))
+            n_spec = sum(1 for line in open(os.path.join(spec_dir, spec), encoding='utf-8')
+                         if line.strip() and not line.startswith('#'))
+            problems = [] if rc == 0 and len(ours) == n_spec else \
+                ['tlsdiag: exit %s, %d of %d records' % (rc, len(ours), n_spec)]
+            for peer, cmd in peers:
+                ptext, prc = run(cmd + [path])
+                theirs = by_record(events(ptext or ''))
+                if prc != 0 or len(theirs) != n_spec:
+                    problems.append('%s: exit %s, %d of %d records' % (peer, prc, len(theirs),
+                                                                      n_spec))
+                for r, f in theirs.items():
+                    d = same(peer, ours.get(r, {}), f)
+                    if d:
+                        problems.append('%s record %s: %s' % (peer, r, '; '.join(d[:4])))
+            print('%s: %d records, %s' % (os.path.basename(path), len(ours),
+                                          'same in all readers' if not problems else 'DIFFERENT'))
+            for p in problems:
+                print('  ' + p)
+            bad += bool(problems)
+    return 1 if bad else 0
+
+
 def main():
+    if len(sys.argv) == 6 and sys.argv[2] == '--fixtures':
+        return check_fixtures(sys.argv[1], sys.argv[3], sys.argv[4], sys.argv[5])
     tlsdiag, corpus = sys.argv[1], sys.argv[2]
     manifest = os.path.join(corpus, 'MANIFEST.tsv')
     if not os.path.exists(manifest):
