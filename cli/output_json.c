@@ -199,7 +199,8 @@ static void write_finding_fields(struct td_json *j, const struct td_finding *f)
 	td_json_key(j, "remedies");
 	td_json_array_begin(j);
 	for (size_t i = 0; i < s->nremedies; i++)
-		write_remedy(j, s->remedies[i]);
+		if (td_finding_uses_remedy(f, i))
+			write_remedy(j, s->remedies[i]);
 	td_json_array_end(j);
 	td_json_key(j, "references");
 	td_json_array_begin(j);

@@ -27,6 +27,7 @@ struct acc {
 	struct prov prov[MAX_PROV];
 	size_t nprov;
 	uint32_t require_seen; /* bit per require clause index (first 32) */
+	uint64_t when_seen;    /* bit per conditional remedy whose condition held */
 	struct td_time first, last;
 	struct td_evidence *ev;
 	size_t nev;
@@ -266,6 +267,35 @@ static int fill_evidence(struct td_diagnoser *d, struct td_evidence *e, const st
 	return d->nomem ? TD_E_NOMEM : TD_OK;
 }
 
+/* Whether "Field=v1|v2" holds for ev (a value equal, ignoring case). */
+static bool condition_holds(const char *when, const struct td_event *ev)
+{
+	const char *eq = strchr(when, '=');
+	struct td_str value = td_event_part(ev, td_str_make(when, (size_t)(eq - when)));
+	if (!value.p)
+		return false;
+	value = td_str_trim(value);
+	for (const char *p = eq + 1; *p;) {
+		const char *end = strchr(p, '|');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (td_str_ieq(value, td_str_make(p, n)))
+			return true;
+		p += n + (end ? 1 : 0);
+	}
+	return false;
+}
+
+/* Bits of the conditional remedies of sig whose condition ev meets. */
+static uint64_t conditions_met(const struct td_signature *sig, const struct td_event *ev)
+{
+	uint64_t bits = 0;
+	for (size_t r = 0; r < sig->nremedies && r < 64; r++)
+		if (sig->remedy_when && sig->remedy_when[r] &&
+		    condition_holds(sig->remedy_when[r], ev))
+			bits |= (uint64_t)1 << r;
+	return bits;
+}
+
 int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m)
 {
 	struct acc *a = acc_for(d, m->sig->index);
@@ -301,6 +331,7 @@ int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m)
 		} else {
 			a->triggers++;
 		}
+		a->when_seen |= conditions_met(m->sig, m->ev);
 		const struct td_time *t = &m->ev->time;
 		if (t->zone != TD_ZONE_NONE) {
 			if (first->zone == TD_ZONE_NONE || time_before(t, first))
@@ -416,6 +447,15 @@ static void settle_all(struct td_diagnoser *d)
 			fold(&d->sigs[s].accs[a]);
 }
 
+static uint64_t unconditional(const struct td_signature *sig)
+{
+	uint64_t bits = 0;
+	for (size_t r = 0; r < sig->nremedies && r < 64; r++)
+		if (!sig->remedy_when || !sig->remedy_when[r])
+			bits |= (uint64_t)1 << r;
+	return bits;
+}
+
 /* Moves the qualifying evidence of one signature into a finding. Returns
  * false when nothing qualifies. */
 static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig,
@@ -427,6 +467,7 @@ static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig
 	f->sig = sig;
 	f->severity = sig->severity;
 	f->confidence = sig->confidence;
+	f->remedies_on = unconditional(sig);
 	size_t total = 0;
 	for (size_t a = 0; a < ss->n; a++)
 		if (ss->accs[a].triggers && (ss->accs[a].require_seen & need) == need)
@@ -446,6 +487,7 @@ static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig
 			if (!ac->triggers || (ac->require_seen & need) != need)
 				continue;
 			if (pass == 0) {
+				f->remedies_on |= ac->when_seen;
 				f->count += ac->triggers;
 				f->supports += ac->supports;
 				if (ac->first.zone && (!f->first.zone || time_before(&ac->first, &f->first)))
@@ -498,7 +540,8 @@ static int run_checks(struct td_diagnoser *d, struct td_diagnosis *dx, size_t *c
 		if (sig->check == TD_CHECK_NONE)
 			continue;
 		struct td_finding f = { .sig = sig, .severity = sig->severity,
-					.confidence = sig->confidence };
+					.confidence = sig->confidence,
+					.remedies_on = unconditional(sig) };
 		for (size_t i = 0; i < d->nfacts; i++) {
 			const struct td_fact *fa = &d->facts[i];
 			uint32_t build[4];
@@ -545,6 +588,11 @@ static int run_checks(struct td_diagnoser *d, struct td_diagnosis *dx, size_t *c
 	return d->nomem ? TD_E_NOMEM : TD_OK;
 }
 
+bool td_finding_uses_remedy(const struct td_finding *f, size_t r)
+{
+	return r >= 64 || (f->remedies_on >> r & 1);
+}
+
 static int finding_order(const void *pa, const void *pb)
 {
 	const struct td_finding *a = pa, *b = pb;
@@ -566,7 +614,7 @@ static int build_plan(struct td_diagnosis *dx)
 				continue;
 			for (size_t r = 0; r < f->sig->nremedies; r++) {
 				const struct td_remedy *rem = f->sig->remedies[r];
-				if ((int)rem->phase != phase)
+				if ((int)rem->phase != phase || !td_finding_uses_remedy(f, r))
 					continue;
 				struct td_plan_item *it = NULL;
 				for (size_t k = 0; k < dx->nplan; k++)

@@ -60,6 +60,7 @@ struct td_finding {
 	uint64_t supports; /* events that corroborate it */
 	struct td_time first, last; /* .text not used */
 	char *detail;      /* extra explanation (checks), or NULL */
+	uint64_t remedies_on; /* bit per sig->remedies entry that applies */
 	struct td_evidence *evidence;
 	size_t nevidence;
 };
@@ -103,6 +104,8 @@ int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m) TD_WUR;
 /* Builds the diagnosis; d can be freed afterwards. */
 int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out) TD_WUR;
 void td_diagnosis_free(struct td_diagnosis *dx);
+/* Whether remedy r of f's signature applies (its condition, if any, held). */
+bool td_finding_uses_remedy(const struct td_finding *f, size_t r);
 
 /* The one-line excerpt of a message around [off, off+len) (the whole first
  * line when len is 0), at most TD_MAX_EXCERPT bytes; malloc'ed. */

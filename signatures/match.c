@@ -17,6 +17,12 @@ struct keyref {
 	uint32_t sig, clause;
 };
 
+/* A clause keyed by a Windows event id. */
+struct idref {
+	uint32_t id;
+	struct keyref ref;
+};
+
 struct td_matcher {
 	const struct td_sigdb *db;
 	struct td_litset *lits;
@@ -24,6 +30,9 @@ struct td_matcher {
 	/* CSR map: literal id -> clauses keyed by it. */
 	uint32_t *key_start; /* nlits + 1 */
 	struct keyref *keys;
+	/* Clauses keyed by an event id, sorted by id. */
+	struct idref *idkeys;
+	size_t nidkeys;
 	/* Per-clause and per-signature stamps for the current event. */
 	uint32_t **clause_stamp;
 	uint32_t *scope_stamp;
@@ -60,6 +69,26 @@ static int add_key(struct td_matcher *m, struct td_str lit, uint32_t si, uint32_
 	return TD_OK;
 }
 
+static int add_idkey(struct td_matcher *m, uint32_t id, uint32_t si, uint32_t ci)
+{
+	struct idref *n = realloc(m->idkeys, (m->nidkeys + 1) * sizeof(*n));
+	if (!n)
+		return TD_E_NOMEM;
+	m->idkeys = n;
+	m->idkeys[m->nidkeys++] = (struct idref){ id, { si, ci } };
+	return TD_OK;
+}
+
+static int cmp_idref(const void *a, const void *b)
+{
+	const struct idref *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->ref.sig != y->ref.sig)
+		return x->ref.sig < y->ref.sig ? -1 : 1;
+	return x->ref.clause < y->ref.clause ? -1 : x->ref.clause > y->ref.clause;
+}
+
 static int build_index(struct td_matcher *m)
 {
 	const struct td_sigdb *db = m->db;
@@ -73,6 +102,11 @@ static int build_index(struct td_matcher *m)
 			const struct td_cond *key = sig->clauses[c].key;
 			if (!key)
 				continue;
+			if (key->kind == TD_COND_EVENT) {
+				for (size_t k = 0; k < key->nids && !rc; k++)
+					rc = add_idkey(m, key->ids[k], (uint32_t)s, (uint32_t)c);
+				continue;
+			}
 			if (key->kind == TD_COND_PATTERN) {
 				for (size_t k = 0; k < key->nliterals && !rc; k++)
 					rc = add_key(m, td_str_cstr(key->literals[k]), (uint32_t)s,
@@ -88,6 +122,8 @@ static int build_index(struct td_matcher *m)
 						     &cap);
 		}
 	}
+	if (m->nidkeys)
+		qsort(m->idkeys, m->nidkeys, sizeof(*m->idkeys), cmp_idref);
 	if (!rc)
 		rc = td_litset_compile(m->lits);
 	size_t nl = td_litset_count(m->lits);
@@ -166,6 +202,7 @@ void td_matcher_free(struct td_matcher *m)
 	free(m->scope_ok);
 	free(m->key_start);
 	free(m->keys);
+	free(m->idkeys);
 	td_litscan_release(&m->scan);
 	td_litset_free(m->lits);
 	pcre2_match_data_free(m->md);
@@ -179,6 +216,12 @@ const struct td_match_stats *td_matcher_stats(const struct td_matcher *m)
 }
 
 /* Runs one pattern; on a match fills the position and named captures. */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 static bool run_pattern(struct td_matcher *m, const struct td_cond *d, struct td_str subject,
 			struct td_match *out, bool record_pos)
 {
@@ -220,6 +263,19 @@ static bool run_pattern(struct td_matcher *m, const struct td_cond *d, struct td
 	return true;
 }
 
+static bool event_matches(struct td_matcher *m, const struct td_cond *d,
+			  const struct td_event *ev)
+{
+	if (!ev->has_event_id ||
+	    !bsearch(&ev->event_id, d->ids, d->nids, sizeof(*d->ids), cmp_u32))
+		return false;
+	if (!d->provider)
+		return true;
+	m->stats.regex_runs++;
+	return pcre2_match(d->provider, (PCRE2_SPTR)(ev->provider.p ? ev->provider.p : ""),
+			   ev->provider.len, 0, 0, m->md, m->mctx) >= 0;
+}
+
 bool td_matcher_clause(struct td_matcher *m, const struct td_signature *sig,
 		       const struct td_clause *c, const struct td_event *ev, struct td_match *out)
 {
@@ -231,6 +287,11 @@ bool td_matcher_clause(struct td_matcher *m, const struct td_signature *sig,
 	bool have_pos = false;
 	for (size_t i = 0; i < c->nconds; i++) {
 		const struct td_cond *d = &c->conds[i];
+		if (d->kind == TD_COND_EVENT) {
+			if (!event_matches(m, d, ev))
+				return false;
+			continue;
+		}
 		struct td_str subject = td_event_part(ev, td_str_cstr(d->field));
 		if (d->kind == TD_COND_CODE) {
 			if (!td_code_in_text(d->code, subject))
@@ -290,13 +351,42 @@ static bool voided(const struct td_matcher *m, const struct td_match *r,
 	return false;
 }
 
+/* Evaluates one keyed clause on the current event (once per event). */
+static void consider(struct td_matcher *m, const struct keyref *kr, const struct td_event *ev)
+{
+	if (m->clause_stamp[kr->sig][kr->clause] == m->epoch)
+		return;
+	m->clause_stamp[kr->sig][kr->clause] = m->epoch;
+	const struct td_signature *sig = &m->db->sigs[kr->sig];
+	if (!in_scope(m, sig, ev) || m->nresults == TD_MAX_EVENT_MATCHES)
+		return;
+	struct td_match *r = &m->results[m->nresults];
+	if (td_matcher_clause(m, sig, &sig->clauses[kr->clause], ev, r))
+		m->nresults++;
+}
+
 int td_matcher_event(struct td_matcher *m, const struct td_event *ev, td_match_cb cb, void *user)
 {
 	m->stats.events++;
-	if (ev->message.len == 0)
-		return 0;
-	td_litset_scan(m->lits, ev->message, &m->scan);
-	if (m->scan.nhits == 0)
+	/* Clauses keyed by this event's id. */
+	size_t lo = 0, hi = 0;
+	if (ev->has_event_id && m->nidkeys) {
+		size_t a = 0, b = m->nidkeys;
+		while (a < b) {
+			size_t mid = a + (b - a) / 2;
+			if (m->idkeys[mid].id < ev->event_id)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		lo = hi = a;
+		while (hi < m->nidkeys && m->idkeys[hi].id == ev->event_id)
+			hi++;
+	}
+	m->scan.nhits = 0;
+	if (ev->message.len)
+		td_litset_scan(m->lits, ev->message, &m->scan);
+	if (m->scan.nhits == 0 && lo == hi)
 		return 0;
 	m->stats.prefiltered++;
 	if (++m->epoch == 0) {
@@ -307,20 +397,12 @@ int td_matcher_event(struct td_matcher *m, const struct td_event *ev, td_match_c
 		m->epoch = 1;
 	}
 	m->nresults = 0;
+	for (size_t k = lo; k < hi; k++)
+		consider(m, &m->idkeys[k].ref, ev);
 	for (size_t h = 0; h < m->scan.nhits; h++) {
 		uint32_t lit = m->scan.hits[h];
-		for (uint32_t k = m->key_start[lit]; k < m->key_start[lit + 1]; k++) {
-			const struct keyref *kr = &m->keys[k];
-			if (m->clause_stamp[kr->sig][kr->clause] == m->epoch)
-				continue;
-			m->clause_stamp[kr->sig][kr->clause] = m->epoch;
-			const struct td_signature *sig = &m->db->sigs[kr->sig];
-			if (!in_scope(m, sig, ev) || m->nresults == TD_MAX_EVENT_MATCHES)
-				continue;
-			struct td_match *r = &m->results[m->nresults];
-			if (td_matcher_clause(m, sig, &sig->clauses[kr->clause], ev, r))
-				m->nresults++;
-		}
+		for (uint32_t k = m->key_start[lit]; k < m->key_start[lit + 1]; k++)
+			consider(m, &m->keys[k], ev);
 	}
 	/* Report in database order, whatever order the literals were found in. */
 	for (size_t i = 1; i < m->nresults; i++) {

@@ -86,6 +86,10 @@ void td_sigdb_selfcheck(const struct td_sigdb *db, struct td_matcher *m,
 				.record = 1,
 				.provider = td_str_cstr(e->component ? e->component : ""),
 				.message = td_str_cstr(e->text),
+				.has_event_id = e->has_event_id,
+				.event_id = e->event_id,
+				.fields = e->fields,
+				.nfields = e->nfields,
 			};
 			struct probe p = { sig, false };
 			int rc = td_matcher_event(m, &ev, saw, &p);

@@ -32,6 +32,7 @@ struct loader {
 		int what;      /* 0 remedy id, 1 reference key, 2 supersedes id */
 		char *name;
 		int line;
+		char *when;    /* remedy condition, or NULL */
 	} *pend;
 	size_t npend, cappend;
 	pcre2_compile_context *cctx;
@@ -175,7 +176,7 @@ static void add_pending(struct loader *L, size_t owner, int is_remedy, int what,
 		nomem(L);
 		return;
 	}
-	L->pend[L->npend++] = (struct pending){ owner, is_remedy, what, name, line };
+	L->pend[L->npend++] = (struct pending){ owner, is_remedy, what, name, line, NULL };
 }
 
 static bool parse_u32_code(const char *s, uint32_t *out)
@@ -226,6 +227,9 @@ static uint32_t formats_from_list(struct loader *L, const char *list, int line, 
 	for (char *tok = strtok(copy, " \t\n"); tok; tok = strtok(NULL, " \t\n")) {
 		if (strcmp(tok, "any") == 0) {
 			mask |= ~(uint32_t)0;
+		} else if (strcmp(tok, "events") == 0) {
+			mask |= 1u << TD_FMT_EVTX | 1u << TD_FMT_EVENTXML | 1u << TD_FMT_EVENTTEXT |
+				1u << TD_FMT_EVENTCSV;
 		} else if (strcmp(tok, "text") == 0) {
 			mask |= 1u << TD_FMT_CMTRACE | 1u << TD_FMT_SMSTRACE | 1u << TD_FMT_ERRORLOG |
 				1u << TD_FMT_APPTEXT | 1u << TD_FMT_PLAIN;
@@ -267,6 +271,66 @@ static int split_literals(struct loader *L, struct td_signature *sig, struct td_
 			return L->rc;
 		p = bar + 1;
 	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* <event ids="36887 36888" provider="^Schannel$"/> */
+static int load_event_cond(struct loader *L, struct td_signature *sig, xmlNode *k,
+			   struct td_cond *d)
+{
+	char *ids = attr(L, k, "ids");
+	if (!ids)
+		return fail(L, d->line, sig->id, "event condition without ids");
+	for (char *tok = strtok(ids, " \t\n,"); tok; tok = strtok(NULL, " \t\n,")) {
+		char *end;
+		unsigned long v = strtoul(tok, &end, 10);
+		if (*end || v > 65535) {
+			fail(L, d->line, sig->id, "event id '%s' is not a number up to 65535", tok);
+			break;
+		}
+		uint32_t *n = realloc(d->ids, (d->nids + 1) * sizeof(*n));
+		if (!n) {
+			nomem(L);
+			break;
+		}
+		d->ids = n;
+		d->ids[d->nids++] = (uint32_t)v;
+	}
+	free(ids);
+	if (L->rc)
+		return L->rc;
+	if (!d->nids)
+		return fail(L, d->line, sig->id, "event condition without ids");
+	qsort(d->ids, d->nids, sizeof(*d->ids), cmp_u32);
+	d->provider_src = attr(L, k, "provider");
+	if (d->provider_src &&
+	    !(d->provider = compile(L, d->provider_src, true, d->line, sig->id, "event provider")))
+		return L->rc;
+	return L->rc;
+}
+
+/* fields="AlertDesc=40;ErrorState=1205" of an example, split in place. */
+static int load_example_fields(struct loader *L, struct td_signature *sig, struct td_example *e)
+{
+	size_t n = 1;
+	for (const char *p = e->fields_buf; *p; p++)
+		n += *p == ';';
+	e->fields = calloc(n, sizeof(*e->fields));
+	if (!e->fields)
+		return nomem(L);
+	for (char *item = strtok(e->fields_buf, ";"); item; item = strtok(NULL, ";")) {
+		char *eq = strchr(item, '=');
+		if (!eq)
+			return fail(L, e->line, sig->id, "example field '%s' is not name=value", item);
+		*eq = '\0';
+		e->fields[e->nfields++] = (struct td_field){ td_str_cstr(item), td_str_cstr(eq + 1) };
+	}
+	return L->rc;
 }
 
 static int load_clause(struct loader *L, struct td_signature *sig, xmlNode *n, enum td_role role)
@@ -317,10 +381,19 @@ static int load_clause(struct loader *L, struct td_signature *sig, xmlNode *n, e
 			}
 			free(v);
 			d->field = dup_or_null(L, "message");
+		} else if (is_elem(k, "event")) {
+			d->kind = TD_COND_EVENT;
+			d->field = dup_or_null(L, "message");
+			if (load_event_cond(L, sig, k, d))
+				return L->rc;
 		}
 	}
-	/* Index by the code when there is one (its spellings are rarer than
-	 * words), else by the first message pattern with a literal. */
+	/* Index by the event id, else by the code when there is one (its
+	 * spellings are rarer than words), else by the first message pattern
+	 * with a literal. */
+	for (size_t i = 0; i < c->nconds && !c->key; i++)
+		if (c->conds[i].kind == TD_COND_EVENT)
+			c->key = &c->conds[i];
 	for (size_t i = 0; i < c->nconds && !c->key; i++)
 		if (c->conds[i].kind == TD_COND_CODE)
 			c->key = &c->conds[i];
@@ -373,6 +446,19 @@ static int load_example(struct loader *L, struct td_signature *sig, xmlNode *n, 
 	}
 	e->component = attr(L, n, "component");
 	e->file = attr(L, n, "file");
+	char *id = attr(L, n, "event");
+	if (id) {
+		char *end;
+		unsigned long v = strtoul(id, &end, 10);
+		if (*end || v > 65535)
+			fail(L, e->line, sig->id, "example event id '%s' is not a number", id);
+		e->has_event_id = true;
+		e->event_id = (uint32_t)v;
+		free(id);
+	}
+	e->fields_buf = attr(L, n, "fields");
+	if (e->fields_buf && !L->rc)
+		load_example_fields(L, sig, e);
 	return L->rc;
 }
 
@@ -450,8 +536,17 @@ static int load_signature(struct loader *L, xmlNode *n)
 			free(name);
 		} else if (is_elem(k, "supersedes"))
 			add_pending(L, sig - L->db->sigs, 0, 2, attr(L, k, "ref"), line);
-		else if (is_elem(k, "remedy"))
+		else if (is_elem(k, "remedy")) {
 			add_pending(L, sig - L->db->sigs, 0, 0, attr(L, k, "ref"), line);
+			char *when = attr(L, k, "when");
+			if (when && L->npend && L->pend[L->npend - 1].what == 0 &&
+			    strchr(when, '=') && when[0] != '=')
+				L->pend[L->npend - 1].when = when;
+			else if (when) {
+				fail(L, line, sig->id, "remedy condition '%s' is not Field=values", when);
+				free(when);
+			}
+		}
 		else if (is_elem(k, "ref"))
 			add_pending(L, sig - L->db->sigs, 0, 1, attr(L, k, "key"), line);
 		else if (is_elem(k, "example"))
@@ -467,7 +562,8 @@ static int load_signature(struct loader *L, xmlNode *n)
 		has_trigger |= c->role == TD_ROLE_TRIGGER;
 		if (!c->key)
 			return fail(L, c->line, sig->id,
-				    "%s clause needs a message literal or a code to index it",
+				    "%s clause needs an event id, a message literal or a code to index "
+				    "it",
 				    td_role_name(c->role));
 	}
 	if (has_trigger) {
@@ -722,6 +818,13 @@ static int resolve(struct loader *L)
 			const struct td_remedy *r = td_sigdb_find_remedy(db, p->name);
 			if (!r)
 				return fail(L, p->line, owner_id, "unknown remedy '%s'", p->name);
+			size_t n = sig->nremedies;
+			char **nw = realloc(sig->remedy_when, (n + 1) * sizeof(*nw));
+			if (!nw)
+				return nomem(L);
+			sig->remedy_when = nw;
+			nw[n] = p->when;
+			p->when = NULL;
 			append_ptr(L, (const void ***)&sig->remedies, &sig->nremedies, r);
 		} else if (p->what == 1) {
 			const struct td_reference *r = td_sigdb_find_ref(db, p->name);
@@ -853,9 +956,10 @@ int td_sigdb_load_memory(const char *const *docs, const size_t *lens, const char
 	}
 	if (!L.rc)
 		resolve(&L);
-	for (size_t i = 0; i < L.npend; i++)
+	for (size_t i = 0; i < L.npend; i++) {
 		free(L.pend[i].name);
-	free(L.pend);
+		free(L.pend[i].when);
+	}
 	if (vctx)
 		xmlSchemaFreeValidCtxt(vctx);
 	xmlSchemaFree(schema);
@@ -960,6 +1064,9 @@ static void free_clause(struct td_clause *c)
 			free(c->conds[i].literals[k]);
 		free(c->conds[i].literals);
 		pcre2_code_free(c->conds[i].re);
+		free(c->conds[i].ids);
+		free(c->conds[i].provider_src);
+		pcre2_code_free(c->conds[i].provider);
 	}
 	free(c->conds);
 }
@@ -987,12 +1094,17 @@ void td_sigdb_free(struct td_sigdb *db)
 			free_clause(&s->clauses[k]);
 		free(s->clauses);
 		free(s->supersedes);
+		for (size_t k = 0; k < s->nremedies && s->remedy_when; k++)
+			free(s->remedy_when[k]);
+		free(s->remedy_when);
 		free(s->remedies);
 		free(s->refs);
 		for (size_t k = 0; k < s->nexamples; k++) {
 			free(s->examples[k].text);
 			free(s->examples[k].component);
 			free(s->examples[k].file);
+			free(s->examples[k].fields_buf);
+			free(s->examples[k].fields);
 		}
 		free(s->examples);
 	}

@@ -45,6 +45,7 @@ enum td_role {
 enum td_cond_kind {
 	TD_COND_PATTERN,
 	TD_COND_CODE,
+	TD_COND_EVENT, /* a Windows event: its id (and provider) */
 };
 
 /* One condition on one event. */
@@ -58,6 +59,10 @@ struct td_cond {
 	char **literals;  /* its alternatives, lower-cased: one occurs in every match */
 	size_t nliterals;
 	uint32_t code;    /* TD_COND_CODE: normalised 32-bit value */
+	uint32_t *ids;    /* TD_COND_EVENT: event ids, sorted */
+	size_t nids;
+	char *provider_src;     /* TD_COND_EVENT: provider pattern, or NULL */
+	pcre2_code *provider;   /* compiled (caseless) */
 };
 
 /* Conditions that must all hold on one event. */
@@ -66,8 +71,9 @@ struct td_clause {
 	int line;
 	struct td_cond *conds;
 	size_t nconds;
-	/* The condition used to find candidate events quickly: the first code,
-	 * else the first message pattern with a literal; NULL if none. */
+	/* The condition used to find candidate events quickly: the event
+	 * condition, else the first code, else the first message pattern with
+	 * a literal; NULL if none. */
 	const struct td_cond *key;
 };
 
@@ -83,6 +89,11 @@ struct td_example {
 	enum td_format format; /* TD_FMT_UNKNOWN: the first format in scope */
 	char *component, *file;
 	int line;
+	bool has_event_id; /* attribute event="36888" */
+	uint32_t event_id;
+	char *fields_buf;  /* attribute fields="Name=value;..." split in place */
+	struct td_field *fields;
+	size_t nfields;
 };
 
 enum td_step_kind {
@@ -156,6 +167,9 @@ struct td_signature {
 	const struct td_signature **supersedes;
 	size_t nsupersedes;
 	const struct td_remedy **remedies;
+	/* Per remedy: NULL, or the condition under which it applies,
+	 * "Field=v1|v2" (an event field of a trigger had one of the values). */
+	char **remedy_when;
 	size_t nremedies;
 	const struct td_reference **refs;
 	size_t nrefs;

@@ -61,7 +61,7 @@ static const struct bad_case bad_cases[] = {
 	{ SIG_HEAD "<trigger><pattern literal=\"ab\">abcd</pattern></trigger>" SIG_TAIL,
 	  "test.xml:4: signature 'x': literal alternative 'ab' is shorter than 4 bytes" },
 	{ SIG_HEAD "<trigger><pattern>abcd</pattern></trigger>" SIG_TAIL,
-	  "test.xml:4: signature 'x': trigger clause needs a message literal or a code" },
+	  "test.xml:4: signature 'x': trigger clause needs an event id, a message literal or a code" },
 	{ SIG_HEAD "<trigger><pattern literal=\"abcd\">abcd</pattern></trigger>"
 		   "<remedy ref=\"no-such-remedy\"/>" SIG_TAIL,
 	  "test.xml:4: signature 'x': unknown remedy 'no-such-remedy'" },
