@@ -98,6 +98,22 @@ static void write_evidence(struct td_json *j, const struct td_evidence *e)
 		td_json_cstr(j, e->caps[i].value);
 	}
 	td_json_object_end(j);
+	td_json_key(j, "explain");
+	td_json_array_begin(j);
+	for (size_t i = 0; i < e->nexplains; i++) {
+		const struct td_explain *x = e->explains[i];
+		td_json_object_begin(j);
+		td_json_key(j, "kind");
+		td_json_cstr(j, td_explain_kind_name(x->kind));
+		td_json_key(j, "code");
+		td_json_u64(j, x->code);
+		td_json_key(j, "name");
+		td_json_cstr(j, x->name);
+		td_json_key(j, "text");
+		td_json_cstr(j, x->text);
+		td_json_object_end(j);
+	}
+	td_json_array_end(j);
 	td_json_object_end(j);
 }
 

@@ -98,11 +98,31 @@ static void print_location(struct td_output *o, const struct td_evidence *e)
 	td_output_time(t, sizeof(t), &e->time);
 	if (t[0])
 		fprintf(o->f, "  %s%s%s", DIM(o), t, RESET(o));
+	if (e->host)
+		fprintf(o->f, "  %s", e->host);
 	if (e->component)
 		fprintf(o->f, "  [%s]", e->component);
 	if (e->role != TD_ROLE_TRIGGER)
 		fprintf(o->f, "  (%s)", td_role_name(e->role));
 	fputc('\n', o->f);
+}
+
+/* "= alert 40 handshake_failure: no cipher suite in common" per number. */
+static void print_explains(struct td_output *o, const struct td_evidence *e)
+{
+	for (size_t i = 0; i < e->nexplains; i++) {
+		const struct td_explain *x = e->explains[i];
+		char code[24];
+		if (x->kind == TD_EXPLAIN_STATUS && x->code > 0xffff)
+			snprintf(code, sizeof(code), "0x%08X", x->code);
+		else if (x->kind == TD_EXPLAIN_SECURE_FAILURE || x->kind == TD_EXPLAIN_PROTOCOL)
+			snprintf(code, sizeof(code), "0x%X", x->code);
+		else
+			snprintf(code, sizeof(code), "%u", x->code);
+		fprintf(o->f, "        %s= %s %s %s:%s ", DIM(o), td_explain_kind_name(x->kind), code,
+			x->name, RESET(o));
+		wrap(o->f, x->text, 10, 10);
+	}
 }
 
 static void print_plan_refs(struct td_output *o, const struct td_finding *f)
@@ -156,6 +176,7 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 		for (size_t c = 0; c < e->ncaps; c++)
 			fprintf(out, "%s %s=%s", c ? "," : "  ", e->caps[c].name, e->caps[c].value);
 		fputc('\n', out);
+		print_explains(o, e);
 	}
 	if (f->nevidence > shown)
 		fprintf(out, "      ... %zu more kept (--verbose shows them)\n", f->nevidence - shown);

@@ -256,6 +256,7 @@ static int fill_evidence(struct td_diagnoser *d, struct td_evidence *e, const st
 	e->excerpt = td_excerpt(ev->message, m->match_off, m->match_len);
 	e->component = ev->provider.len ? dupn(d, ev->provider) : NULL;
 	e->host = ev->host.len ? dupn(d, ev->host) : NULL;
+	e->nexplains = td_explain_event(d->db, ev, e->explains, TD_MAX_EXPLAIN);
 	for (size_t i = 0; i < m->ncaps; i++) {
 		e->caps[i].name = dupn(d, m->caps[i].name);
 		e->caps[i].value = dupn(d, td_str_make(m->caps[i].value.p,

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "explain.h"
 #include "match.h"
 #include "sigdb.h"
 
@@ -50,6 +51,9 @@ struct td_evidence {
 		char *name, *value;
 	} caps[TD_MAX_CAPTURES];
 	size_t ncaps;
+	/* What the numbers in the event mean (entries of the database). */
+	const struct td_explain *explains[TD_MAX_EXPLAIN];
+	size_t nexplains;
 };
 
 struct td_finding {

@@ -871,6 +871,64 @@ static void collect_xml_error(void *user, xmlErrorPtr e)
 	}
 }
 
+static const char *const explain_kinds[TD_EXPLAIN_KINDS] = {
+	[TD_EXPLAIN_ALERT] = "alert",	      [TD_EXPLAIN_STATUS] = "status",
+	[TD_EXPLAIN_WINHTTP] = "winhttp",     [TD_EXPLAIN_STATE] = "state",
+	[TD_EXPLAIN_SECURE_FAILURE] = "secure-failure", [TD_EXPLAIN_PROTOCOL] = "protocol",
+};
+
+const char *td_explain_kind_name(enum td_explain_kind kind)
+{
+	return kind < TD_EXPLAIN_KINDS ? explain_kinds[kind] : "?";
+}
+
+/* <explain kind="alert" code="40" name="handshake_failure">text</explain> */
+static int load_explain(struct loader *L, xmlNode *n)
+{
+	int line = xmlGetLineNo(n);
+	char *kind = attr(L, n, "kind"), *code = attr(L, n, "code");
+	struct td_explain x = { .kind = TD_EXPLAIN_KINDS };
+	for (int k = 0; k < TD_EXPLAIN_KINDS && kind; k++)
+		if (strcmp(kind, explain_kinds[k]) == 0)
+			x.kind = (enum td_explain_kind)k;
+	bool ok = x.kind != TD_EXPLAIN_KINDS && code && parse_u32_code(code, &x.code);
+	if (!ok)
+		fail(L, line, NULL, "explain: bad kind '%s' or code '%s'", kind ? kind : "",
+		     code ? code : "");
+	free(kind);
+	free(code);
+	if (!ok)
+		return L->rc;
+	x.name = attr(L, n, "name");
+	x.text = text_trimmed(L, n);
+	struct td_explain *nx = x.name && x.text
+					? realloc(L->db->explains, (L->db->nexplains + 1) * sizeof(*nx))
+					: NULL;
+	if (!nx) {
+		free(x.name);
+		free(x.text);
+		return nomem(L);
+	}
+	L->db->explains = nx;
+	nx[L->db->nexplains++] = x;
+	return L->rc;
+}
+
+static int explain_order(const void *pa, const void *pb)
+{
+	const struct td_explain *a = pa, *b = pb;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return a->code < b->code ? -1 : a->code > b->code;
+}
+
+const struct td_explain *td_sigdb_explain(const struct td_sigdb *db, enum td_explain_kind kind,
+					  uint32_t code)
+{
+	struct td_explain key = { .kind = kind, .code = code };
+	return bsearch(&key, db->explains, db->nexplains, sizeof(key), explain_order);
+}
+
 static int load_doc(struct loader *L, xmlSchemaValidCtxtPtr vctx, const char *data, size_t len,
 		    const char *name)
 {
@@ -903,6 +961,8 @@ static int load_doc(struct loader *L, xmlSchemaValidCtxtPtr vctx, const char *da
 			load_reference(L, n);
 		else if (is_elem(n, "sql-builds"))
 			load_sql_builds(L, n);
+		else if (is_elem(n, "explain"))
+			load_explain(L, n);
 	}
 	xmlFreeDoc(doc);
 	if (!L->rc) {
@@ -956,6 +1016,8 @@ int td_sigdb_load_memory(const char *const *docs, const size_t *lens, const char
 	}
 	if (!L.rc)
 		resolve(&L);
+	if (!L.rc && L.db->nexplains)
+		qsort(L.db->explains, L.db->nexplains, sizeof(*L.db->explains), explain_order);
 	for (size_t i = 0; i < L.npend; i++) {
 		free(L.pend[i].name);
 		free(L.pend[i].when);
@@ -1075,6 +1137,11 @@ void td_sigdb_free(struct td_sigdb *db)
 {
 	if (!db)
 		return;
+	for (size_t i = 0; i < db->nexplains; i++) {
+		free(db->explains[i].name);
+		free(db->explains[i].text);
+	}
+	free(db->explains);
 	for (size_t i = 0; i < db->nsigs; i++) {
 		struct td_signature *s = &db->sigs[i];
 		free(s->id);

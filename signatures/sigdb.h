@@ -197,7 +197,26 @@ struct td_sql_affected {
 	uint32_t build[4], fixed[4];
 };
 
+/* Code tables that explain numbers in the evidence (codes.xml). */
+enum td_explain_kind {
+	TD_EXPLAIN_ALERT,          /* TLS alert description */
+	TD_EXPLAIN_STATUS,         /* SSPI / CryptoAPI / Win32 status, HRESULT */
+	TD_EXPLAIN_WINHTTP,        /* WinHTTP error 12xxx */
+	TD_EXPLAIN_STATE,          /* Schannel internal error state */
+	TD_EXPLAIN_SECURE_FAILURE, /* WinHTTP secure-failure flag bit */
+	TD_EXPLAIN_PROTOCOL,       /* SP_PROT protocol bit */
+	TD_EXPLAIN_KINDS
+};
+
+struct td_explain {
+	enum td_explain_kind kind;
+	uint32_t code;
+	char *name, *text;
+};
+
 struct td_sigdb {
+	struct td_explain *explains; /* sorted by kind, then code */
+	size_t nexplains;
 	struct td_signature *sigs;
 	size_t nsigs;
 	struct td_remedy *remedies;
@@ -212,6 +231,11 @@ struct td_sigdb {
 	size_t nfiles;
 	bool jit;     /* at least one pattern was JIT-compiled */
 };
+
+/* The table entry for a code, or NULL. */
+const struct td_explain *td_sigdb_explain(const struct td_sigdb *db, enum td_explain_kind kind,
+					  uint32_t code);
+const char *td_explain_kind_name(enum td_explain_kind kind);
 
 /* Loads every *.xml under dir, validated against the schema in schema_path
  * (NULL: dir/tlsdiag-signatures.xsd).  On success *out owns the database

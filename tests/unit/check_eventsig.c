@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diagnose.h"
+#include "explain.h"
 #include "match.h"
 #include "selfcheck.h"
 #include "sigfixture.h"
@@ -193,6 +194,46 @@ START_TEST(load_errors)
 }
 END_TEST
 
+static size_t explained(const struct td_sigdb *real, const char *message, const char *alert,
+			char names[][48])
+{
+	struct td_field f[1] = { { TD_STR_LIT("AlertDesc"), td_str_cstr(alert) } };
+	struct td_event ev = { .message = td_str_cstr(message), .fields = f, .nfields = alert ? 1 : 0 };
+	const struct td_explain *x[TD_MAX_EXPLAIN];
+	size_t n = td_explain_event(real, &ev, x, TD_MAX_EXPLAIN);
+	for (size_t i = 0; i < n; i++)
+		snprintf(names[i], 48, "%s %u %s", td_explain_kind_name(x[i]->kind), x[i]->code,
+			 x[i]->name);
+	return n;
+}
+
+START_TEST(numbers_are_explained)
+{
+	struct td_sigdb *real = NULL;
+	struct td_err err;
+	ck_assert_int_eq(td_sigdb_load(TD_TEST_SOURCE_DIR "/signatures", TD_TEST_SCHEMA, &real, &err),
+			 TD_OK);
+	char n[TD_MAX_EXPLAIN][48];
+	ck_assert_uint_eq(explained(real, "", "70", n), 1);
+	ck_assert_str_eq(n[0], "alert 70 protocol_version");
+	ck_assert_uint_eq(explained(real, "The TLS protocol defined fatal error code is 20. The "
+					  "Windows SChannel error state is 960.", NULL, n), 2);
+	ck_assert_str_eq(n[0], "alert 20 bad_record_mac");
+	ck_assert_str_eq(n[1], "state 960 Unwrap_DecryptFailure");
+	/* HRESULT-wrapped WinHTTP errors, signed decimals, flag words. */
+	ck_assert_uint_eq(explained(real, "failed with 0x80072F8F", NULL, n), 1);
+	ck_assert_str_eq(n[0], "winhttp 12175 ERROR_WINHTTP_SECURE_FAILURE");
+	ck_assert_uint_eq(explained(real, "HResult=-2146893007 (x0x80090331)", NULL, n), 1);
+	ck_assert_str_eq(n[0], "status 2148074289 SEC_E_ALGORITHM_MISMATCH");
+	ck_assert_uint_eq(explained(real, "lpvStatusInformation is 0x00000018", NULL, n), 2);
+	ck_assert_str_eq(n[0], "secure-failure 16 CERT_CN_INVALID");
+	ck_assert_str_eq(n[1], "secure-failure 8 INVALID_CA");
+	/* Unknown numbers and non-codes explain nothing. */
+	ck_assert_uint_eq(explained(real, "build 0x12345678, id 0xDEADBEEFCAFE", "999", n), 0);
+	td_sigdb_free(real);
+}
+END_TEST
+
 Suite *eventsig_suite(void)
 {
 	Suite *s = suite_create("eventsig");
@@ -204,5 +245,8 @@ Suite *eventsig_suite(void)
 	tcase_add_test(tc, conditional_remedies);
 	tcase_add_test(tc, load_errors);
 	suite_add_tcase(s, tc);
+	TCase *tx = tcase_create("explain");
+	tcase_add_test(tx, numbers_are_explained);
+	suite_add_tcase(s, tx);
 	return s;
 }
