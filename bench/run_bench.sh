@@ -2,13 +2,19 @@
 # Parse + match throughput of tlsdiag on a generated mixed text bundle,
 # against grep with the same patterns.  Prints one line per measurement.
 #
-# usage: run_bench.sh TLSDIAG GEN_BUNDLE MEASURE DATA_DIR
+# Then the EVTX reader on the files of ../shared/corpus/evtx-bench: records/s
+# and MB/s on one thread and one thread per core, libevtx's evtxexport on
+# the same file, and a whole tlsdiag run on it (peak memory).
+#
+# usage: run_bench.sh TLSDIAG GEN_BUNDLE MEASURE DATA_DIR [EVTX_BENCH EVTX_DIR]
 # TD_BENCH_MB sets the bundle size (default 500).
 set -eu
 tlsdiag=$1
 gen=$2
 measure=$3
 data=$4
+evtx_bench=${5:-}
+evtx_dir=${6:-}
 mb=${TD_BENCH_MB:-500}
 
 if [ ! -f "$data/.size" ] || [ "$(cat "$data/.size")" != "$mb" ]; then
@@ -62,3 +68,22 @@ done
 report "grep -E -c -i -f literals: bundle" "$(size "$b"/*)" grep -E -c -i -f "$data/literals.ere" -r "$b"
 report "grep -P -c (patterns): CMTrace" "$(size "$b/CcmMessaging.log")" \
 	grep -P -c "$(paste -sd'|' "$data/patterns.pcre" | sed 's/(?i)//g; s/^/(?i)/')" "$b/CcmMessaging.log"
+
+# --- EVTX --------------------------------------------------------------------
+if [ -z "$evtx_bench" ] || [ ! -d "$evtx_dir" ]; then
+	echo "EVTX: no corpus/evtx-bench folder; skipped"
+	exit 0
+fi
+mkdir -p "$data/evtx"
+for gz in "$evtx_dir"/*.evtx.gz; do
+	f="$data/evtx/$(basename "$gz" .gz)"
+	[ -f "$f" ] || gunzip -c "$gz" > "$f"
+	echo "--- $(basename "$f")"
+	"$evtx_bench" "$f"
+	report "tlsdiag: diagnosis of the file" "$(size "$f")" "$tlsdiag" --format json "$f"
+	if command -v evtxexport >/dev/null 2>&1; then
+		report "evtxexport (libevtx), text" "$(size "$f")" evtxexport "$f"
+	else
+		echo "evtxexport not installed (libevtx-utils); comparison skipped"
+	fi
+done

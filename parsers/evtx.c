@@ -35,12 +35,12 @@ int td_evtx_read_header(struct td_bytes file, struct td_evtx_header *h)
 	memset(h, 0, sizeof(*h));
 	if (!td_evtx_probe(file))
 		return TD_E_FORMAT;
-	struct td_bytes b;
+	struct td_bytes b = { 0 };
 	if (!td_bytes_at(file, 0, 128, &b))
 		return TD_E_TRUNCATED;
 	struct td_bytes head = b;
-	uint32_t header_size, stored;
-	uint16_t block_size;
+	uint32_t header_size = 0, stored = 0;
+	uint16_t block_size = 0;
 	td_bytes_skip(&b, 8);
 	td_bytes_u64le(&b, &h->first_chunk);
 	td_bytes_u64le(&b, &h->last_chunk);
@@ -53,7 +53,7 @@ int td_evtx_read_header(struct td_bytes file, struct td_evtx_header *h)
 	td_bytes_skip(&b, 76);
 	td_bytes_u32le(&b, &h->flags);
 	td_bytes_u32le(&b, &stored);
-	struct td_bytes covered;
+	struct td_bytes covered = { 0 };
 	td_bytes_at(head, 0, 120, &covered);
 	h->crc_ok = crc(0, covered) == stored;
 	return TD_OK;
@@ -124,11 +124,11 @@ static int push_field(struct td_xfields *f, const char *name, struct td_str valu
 static int emit_record(struct reader *r, struct td_bytes rec, uint64_t file_off, bool recovered)
 {
 	struct td_bytes b = rec;
-	uint64_t id, written;
+	uint64_t id = 0, written = 0;
 	td_bytes_skip(&b, 8);
 	td_bytes_u64le(&b, &id);
 	td_bytes_u64le(&b, &written);
-	struct td_bytes binxml;
+	struct td_bytes binxml = { 0 };
 	td_bytes_at(rec, 24, rec.len - RECORD_MIN, &binxml);
 
 	struct td_evtx_chunk *c = &r->chunk;
@@ -199,8 +199,8 @@ static int emit_record(struct reader *r, struct td_bytes rec, uint64_t file_off,
 /* A complete record at pos: signature, size in range, size copy equal. */
 static bool record_at(struct td_bytes chunk, size_t pos, struct td_bytes *rec, uint32_t *size)
 {
-	struct td_bytes b, tail;
-	uint32_t copy;
+	struct td_bytes b = { 0 }, tail = { 0 };
+	uint32_t copy = 0;
 	if (!td_bytes_at(chunk, pos, 8, &b) || !td_bytes_has_prefix(b, record_magic, 4))
 		return false;
 	td_bytes_skip(&b, 4);
@@ -219,13 +219,13 @@ static int recover(struct reader *r, struct td_bytes chunk, size_t from)
 	size_t pos = from;
 	r->lost = 0;
 	while (pos + RECORD_MIN <= chunk.len) {
-		const uint8_t *hit = memchr(chunk.p + pos, 0x2a, chunk.len - pos);
+		const uint8_t *hit = memmem(chunk.p + pos, chunk.len - pos, record_magic, 4);
 		if (!hit)
 			break;
 		pos = (size_t)(hit - chunk.p);
-		struct td_bytes rec, idb;
-		uint32_t size;
-		uint64_t id;
+		struct td_bytes rec = { 0 }, idb = { 0 };
+		uint32_t size = 0;
+		uint64_t id = 0;
 		if (!record_at(chunk, pos, &rec, &size)) {
 			pos++;
 			continue;
@@ -268,7 +268,7 @@ struct chunk_head {
 
 static void read_chunk_head(struct td_bytes chunk, struct chunk_head *h)
 {
-	struct td_bytes b;
+	struct td_bytes b = { 0 };
 	td_bytes_at(chunk, 8, 120, &b);
 	td_bytes_u64le(&b, &h->first_number);
 	td_bytes_u64le(&b, &h->last_number);
@@ -288,7 +288,7 @@ static void check_crcs(struct reader *r, struct td_bytes chunk, const struct chu
 {
 	if ((h->flags & FLAG_NO_CRC) || (r->hdr && (r->hdr->flags & FLAG_NO_CRC)))
 		return;
-	struct td_bytes part;
+	struct td_bytes part = { 0 };
 	td_bytes_at(chunk, 0, 120, &part);
 	uint32_t c = crc(0, part);
 	td_bytes_at(chunk, 128, CHUNK_HEADER - 128, &part);
@@ -318,7 +318,7 @@ static int read_chunk(struct reader *r, size_t slot)
 	size_t len = r->file.len - (size_t)off;
 	if (len > TD_EVTX_CHUNK_SIZE)
 		len = TD_EVTX_CHUNK_SIZE;
-	struct td_bytes chunk;
+	struct td_bytes chunk = { 0 };
 	td_bytes_at(r->file, (size_t)off, len, &chunk);
 	r->stats->chunks++;
 	if (all_zero(chunk)) {
@@ -348,7 +348,7 @@ static int read_chunk(struct reader *r, size_t slot)
 			    "are marked recovered",
 			    r->hdr->chunk_count, slot, (unsigned long long)off, slot);
 	}
-	struct chunk_head h;
+	struct chunk_head h = { 0 };
 	read_chunk_head(chunk, &h);
 	check_crcs(r, chunk, &h, slot);
 	size_t end = h.free_space;
@@ -359,8 +359,8 @@ static int read_chunk(struct reader *r, size_t slot)
 	}
 	size_t pos = CHUNK_HEADER;
 	while (pos + RECORD_MIN <= end) {
-		struct td_bytes rec, magic;
-		uint32_t size;
+		struct td_bytes rec = { 0 }, magic = { 0 };
+		uint32_t size = 0;
 		td_bytes_at(chunk, pos, 4, &magic);
 		if (all_zero(magic))
 			break;
@@ -371,8 +371,8 @@ static int read_chunk(struct reader *r, size_t slot)
 			     recover_on ? "; looking for further records" : "");
 			break;
 		}
-		struct td_bytes idb;
-		uint64_t id;
+		struct td_bytes idb = { 0 };
+		uint64_t id = 0;
 		td_bytes_at(rec, 8, 8, &idb);
 		td_bytes_u64le(&idb, &id);
 		remember(r, id);

@@ -103,17 +103,27 @@ static size_t rel(const struct td_evtx_chunk *c, struct td_bytes b)
 static struct td_str utf16(struct td_arena *a, struct td_bytes b)
 {
 	size_t units = b.len / 2;
-	for (size_t i = 0; i < units; i++)
-		if (b.p[2 * i] == 0 && b.p[2 * i + 1] == 0) {
-			units = i;
-			break;
-		}
 	char *out = td_arena_alloc(a, units * 3 + 8);
 	if (!out)
 		return td_str_make(NULL, 0);
+	/* Most strings are ASCII: copy those units directly, hand the rest
+	 * (from the first other unit on) to the decoder. */
+	size_t i = 0;
+	for (; i < units; i++) {
+		uint8_t lo = b.p[2 * i], hi = b.p[2 * i + 1];
+		if (hi || lo >= 0x80 || !lo)
+			break;
+		out[i] = (char)lo;
+	}
+	if (i == units || (!b.p[2 * i] && !b.p[2 * i + 1]))
+		return td_str_make(out, i);
+	size_t end = i;
+	while (end < units && (b.p[2 * end] || b.p[2 * end + 1]))
+		end++;
 	size_t iu, ou;
-	td_decode(TD_ENC_UTF16LE, td_bytes_make(b.p, units * 2), true, out, units * 3 + 8, &iu, &ou);
-	return td_str_make(out, ou);
+	td_decode(TD_ENC_UTF16LE, td_bytes_make(b.p + 2 * i, (end - i) * 2), true, out + i,
+		  (units - i) * 3 + 8, &iu, &ou);
+	return td_str_make(out, i + ou);
 }
 
 /* Reads a name whose offset was just taken from *in: stored inline (skip
@@ -220,9 +230,11 @@ static struct td_str printed(struct td_evtx_chunk *c, const char *tmp, int n)
 	return td_arena_strdup(&c->arena, s);
 }
 
+static const char hexdigits[] = "0123456789ABCDEF";
+
 static struct td_str hex_bytes(struct td_evtx_chunk *c, struct td_bytes b)
 {
-	static const char digits[] = "0123456789ABCDEF";
+	const char *digits = hexdigits;
 	char *out = td_arena_alloc(&c->arena, b.len * 2 + 1);
 	if (!out)
 		return td_str_make(NULL, 0);
@@ -249,6 +261,65 @@ static struct td_str sid_text(struct td_evtx_chunk *c, struct td_bytes b)
 		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, "-%u",
 			      (unsigned)le(b.p + 8 + 4 * i, 4));
 	return printed(c, tmp, n);
+}
+
+/* "0x" and lower-case hex digits without leading zeros, as Windows prints. */
+static struct td_str hex_number(struct td_evtx_chunk *c, uint64_t v)
+{
+	static const char lower[] = "0123456789abcdef";
+	char tmp[20];
+	size_t n = sizeof(tmp);
+	do {
+		tmp[--n] = lower[v & 15];
+		v >>= 4;
+	} while (v);
+	tmp[--n] = 'x';
+	tmp[--n] = '0';
+	return td_arena_strdup(&c->arena, td_str_make(tmp + n, sizeof(tmp) - n));
+}
+
+/* {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}: the first three groups little-endian. */
+static struct td_str guid_text(struct td_evtx_chunk *c, const uint8_t *p)
+{
+	static const int order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	char *out = td_arena_alloc(&c->arena, 40);
+	if (!out)
+		return td_str_make(NULL, 0);
+	size_t n = 0;
+	out[n++] = '{';
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[n++] = '-';
+		out[n++] = hexdigits[p[order[i]] >> 4];
+		out[n++] = hexdigits[p[order[i]] & 15];
+	}
+	out[n++] = '}';
+	out[n] = '\0';
+	return td_str_make(out, n);
+}
+
+/* Integers in decimal without printf (they are most of the values). */
+static struct td_str udigits(struct td_evtx_chunk *c, uint64_t v, bool neg)
+{
+	char tmp[24];
+	size_t n = sizeof(tmp);
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		tmp[--n] = '-';
+	return td_arena_strdup(&c->arena, td_str_make(tmp + n, sizeof(tmp) - n));
+}
+
+static struct td_str udecimal(struct td_evtx_chunk *c, uint64_t v)
+{
+	return udigits(c, v, false);
+}
+
+static struct td_str decimal(struct td_evtx_chunk *c, int64_t v)
+{
+	return v < 0 ? udigits(c, 0 - (uint64_t)v, true) : udigits(c, (uint64_t)v, false);
 }
 
 /* The shortest decimal that reads back as the same float or double. */
@@ -287,18 +358,14 @@ static struct td_str item_text(struct td_evtx_chunk *c, uint8_t type, struct td_
 		td_decode(TD_ENC_CP1252, td_bytes_make(p, n), true, out, n * 3 + 8, &iu, &ou);
 		return td_str_make(out, ou);
 	}
-	case VT_INT8: return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%d", (int8_t)p[0]));
-	case VT_UINT8: return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%u", p[0]));
-	case VT_INT16:
-		return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%d", (int16_t)le(p, 2)));
-	case VT_UINT16: return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%u", (unsigned)le(p, 2)));
-	case VT_INT32:
-		return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%d", (int32_t)le(p, 4)));
-	case VT_UINT32: return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%u", (unsigned)le(p, 4)));
-	case VT_INT64:
-		return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%lld", (long long)le(p, 8)));
-	case VT_UINT64:
-		return printed(c, tmp, snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)le(p, 8)));
+	case VT_INT8: return decimal(c, (int8_t)p[0]);
+	case VT_UINT8: return udecimal(c, p[0]);
+	case VT_INT16: return decimal(c, (int16_t)le(p, 2));
+	case VT_UINT16: return udecimal(c, le(p, 2));
+	case VT_INT32: return decimal(c, (int32_t)le(p, 4));
+	case VT_UINT32: return udecimal(c, le(p, 4));
+	case VT_INT64: return decimal(c, (int64_t)le(p, 8));
+	case VT_UINT64: return udecimal(c, le(p, 8));
 	case VT_REAL32: {
 		uint32_t u = (uint32_t)le(p, 4);
 		float f;
@@ -313,20 +380,14 @@ static struct td_str item_text(struct td_evtx_chunk *c, uint8_t type, struct td_
 	}
 	case VT_BOOL: return td_str_cstr(le(p, 4) ? "true" : "false");
 	case VT_BINARY: return hex_bytes(c, b);
-	case VT_GUID:
-		return printed(c, tmp,
-			       snprintf(tmp, sizeof(tmp),
-					"{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-					(unsigned)le(p, 4), (unsigned)le(p + 4, 2), (unsigned)le(p + 6, 2),
-					p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]));
+	case VT_GUID: return guid_text(c, p);
 	case VT_SIZET:
 	case VT_HEX32:
 	case VT_HEX64: {
 		size_t n = type == VT_SIZET ? (b.len >= 8 ? 8 : b.len >= 4 ? 4 : 0) : need;
 		if (!n)
 			return hex_bytes(c, b);
-		return printed(c, tmp,
-			       snprintf(tmp, sizeof(tmp), "0x%llx", (unsigned long long)le(p, n)));
+		return hex_number(c, le(p, n));
 	}
 	case VT_FILETIME: {
 		uint64_t ft = le(p, 8);
@@ -811,11 +872,11 @@ static bool parse_template(struct td_evtx_chunk *c, struct td_bytes *in, struct 
 		fail(c, *in, "out of memory for the record");
 		return false;
 	}
-	struct td_bytes desc;
+	struct td_bytes desc = { 0 };
 	td_bytes_sub(in, &desc, (size_t)n * 4);
 	for (uint32_t i = 0; i < n; i++) {
-		uint16_t vsize;
-		uint8_t vtype, pad;
+		uint16_t vsize = 0;
+		uint8_t vtype = 0, pad = 0;
 		td_bytes_u16le(&desc, &vsize);
 		td_bytes_u8(&desc, &vtype);
 		td_bytes_u8(&desc, &pad);

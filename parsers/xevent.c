@@ -81,9 +81,17 @@ static struct td_str local_name(struct td_str s)
 
 const struct td_xnode *td_x_child(const struct td_xnode *n, const char *name)
 {
-	for (const struct td_xnode *k = n ? n->children : NULL; k; k = k->next)
-		if (k->kind == TD_X_ELEMENT && td_str_eq_cstr(local_name(k->name), name))
+	size_t len = strlen(name);
+	for (const struct td_xnode *k = n ? n->children : NULL; k; k = k->next) {
+		if (k->kind != TD_X_ELEMENT || k->name.len < len)
+			continue;
+		/* Most names have no prefix: compare directly first. */
+		if (k->name.len == len && memcmp(k->name.p, name, len) == 0)
 			return k;
+		if (k->name.len > len && k->name.p[k->name.len - len - 1] == ':' &&
+		    memcmp(k->name.p + k->name.len - len, name, len) == 0)
+			return k;
+	}
 	return NULL;
 }
 
