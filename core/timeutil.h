@@ -53,5 +53,10 @@ size_t td_time_format(char *out, size_t cap, int64_t ticks, unsigned digits, enu
  * offset or Z the result is UTC; otherwise it is local.  Returns the number
  * of bytes consumed, 0 if s does not start with such a timestamp. */
 size_t td_time_parse_iso8601(struct td_str s, struct td_time *t);
+/* A date and time at the start of s as Windows tools print them: ISO 8601
+ * (a trailing " UTC" makes it UTC), "M/D/YYYY h:mm[:ss[.f]] [AM|PM]" (en-US
+ * Event Viewer and PowerShell), "YYYY/MM/DD ..." or "D.M.YYYY ...".  Without
+ * a zone the time is local.  Returns the bytes taken, 0 if none. */
+size_t td_time_parse_loose(struct td_str s, struct td_time *t);
 
 #endif

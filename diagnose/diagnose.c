@@ -2,6 +2,7 @@
  * diagnose.h). */
 #include "diagnose.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,11 +269,31 @@ static int fill_evidence(struct td_diagnoser *d, struct td_evidence *e, const st
 	return d->nomem ? TD_E_NOMEM : TD_OK;
 }
 
-/* Whether "Field=v1|v2" holds for ev (a value equal, ignoring case). */
-static bool condition_holds(const char *when, const struct td_event *ev)
+/* Whether "Field=v1|v2" holds for a match (a value equal, ignoring case):
+ * the event's field of that name, else the pattern capture of that name
+ * (texts without fields: "fatal alert code is (?<AlertDesc>\d+)"). */
+static bool condition_holds(const struct td_sigdb *db, const char *when, const struct td_match *m)
 {
 	const char *eq = strchr(when, '=');
-	struct td_str value = td_event_part(ev, td_str_make(when, (size_t)(eq - when)));
+	struct td_str key = td_str_make(when, (size_t)(eq - when));
+	struct td_str value = td_event_part(m->ev, key);
+	for (size_t i = 0; !value.p && i < m->ncaps; i++)
+		if (td_str_eq(m->caps[i].name, key))
+			value = m->caps[i].value;
+	char num[16];
+	if (!value.p) {
+		/* Exports without fields: the numbers the message names. */
+		enum td_explain_kind kind = td_str_eq_cstr(key, "AlertDesc") ? TD_EXPLAIN_ALERT
+					    : td_str_eq_cstr(key, "ErrorState") ? TD_EXPLAIN_STATE
+										: TD_EXPLAIN_KINDS;
+		const struct td_explain *x[TD_MAX_EXPLAIN];
+		size_t n = kind == TD_EXPLAIN_KINDS ? 0 : td_explain_event(db, m->ev, x, TD_MAX_EXPLAIN);
+		for (size_t i = 0; i < n && !value.p; i++)
+			if (x[i]->kind == kind) {
+				snprintf(num, sizeof(num), "%u", x[i]->code);
+				value = td_str_cstr(num);
+			}
+	}
 	if (!value.p)
 		return false;
 	value = td_str_trim(value);
@@ -286,13 +307,14 @@ static bool condition_holds(const char *when, const struct td_event *ev)
 	return false;
 }
 
-/* Bits of the conditional remedies of sig whose condition ev meets. */
-static uint64_t conditions_met(const struct td_signature *sig, const struct td_event *ev)
+/* Bits of the conditional remedies of sig whose condition the match meets. */
+static uint64_t conditions_met(const struct td_sigdb *db, const struct td_signature *sig,
+			       const struct td_match *m)
 {
 	uint64_t bits = 0;
 	for (size_t r = 0; r < sig->nremedies && r < 64; r++)
 		if (sig->remedy_when && sig->remedy_when[r] &&
-		    condition_holds(sig->remedy_when[r], ev))
+		    condition_holds(db, sig->remedy_when[r], m))
 			bits |= (uint64_t)1 << r;
 	return bits;
 }
@@ -332,7 +354,7 @@ int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m)
 		} else {
 			a->triggers++;
 		}
-		a->when_seen |= conditions_met(m->sig, m->ev);
+		a->when_seen |= conditions_met(d->db, m->sig, m);
 		const struct td_time *t = &m->ev->time;
 		if (t->zone != TD_ZONE_NONE) {
 			if (first->zone == TD_ZONE_NONE || time_before(t, first))

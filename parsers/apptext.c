@@ -106,92 +106,6 @@ static struct td_str strip_prefixes(struct td_str s, struct td_str *container)
 
 /* --- timestamps ---------------------------------------------------------- */
 
-static bool num(struct td_str s, size_t *i, size_t min, size_t max, int *out)
-{
-	return td_str_digits(s, i, min, max, out);
-}
-
-static bool chr(struct td_str s, size_t *i, char c)
-{
-	if (*i < s.len && s.p[*i] == c) {
-		(*i)++;
-		return true;
-	}
-	return false;
-}
-
-/* "h:mm[:ss[.f]]" then an optional AM/PM. */
-static bool clock_part(struct td_str s, size_t *i, int *h, int *mi, int *sec, int64_t *frac,
-		       int *digits)
-{
-	*sec = 0;
-	*frac = 0;
-	*digits = 0;
-	if (!num(s, i, 1, 2, h) || !chr(s, i, ':') || !num(s, i, 2, 2, mi))
-		return false;
-	if (chr(s, i, ':')) {
-		if (!num(s, i, 2, 2, sec))
-			return false;
-		if (*i < s.len && (s.p[*i] == '.' || s.p[*i] == ',')) {
-			size_t n = td_time_parse_fraction(td_str_slice(s, *i + 1, s.len), frac);
-			if (n) {
-				*digits = (int)n;
-				*i += n + 1;
-			}
-		}
-	}
-	size_t j = *i;
-	if (j < s.len && s.p[j] == ' ')
-		j++;
-	if (j + 1 < s.len && (s.p[j + 1] == 'M' || s.p[j + 1] == 'm') &&
-	    (s.p[j] == 'A' || s.p[j] == 'a' || s.p[j] == 'P' || s.p[j] == 'p') &&
-	    (j + 2 == s.len || !td_is_alnum((unsigned char)s.p[j + 2]))) {
-		bool pm = s.p[j] == 'P' || s.p[j] == 'p';
-		if (*h < 1 || *h > 12)
-			return false;
-		*h = *h % 12 + (pm ? 12 : 0);
-		*i = j + 2;
-	}
-	return true;
-}
-
-/* Dates other than ISO: "M/D/YYYY", "YYYY/MM/DD", "D.M.YYYY", then a
- * clock. */
-static size_t other_date(struct td_str s, struct td_time *t)
-{
-	size_t i = 0;
-	int a, b, c, y, mo, d;
-	if (!num(s, &i, 1, 4, &a))
-		return 0;
-	char sep = i < s.len ? s.p[i] : 0;
-	if ((sep != '/' && sep != '.') || !chr(s, &i, sep) || !num(s, &i, 1, 2, &b) ||
-	    !chr(s, &i, sep) || !num(s, &i, 1, 4, &c))
-		return 0;
-	if (a >= 1000) {
-		y = a, mo = b, d = c; /* YYYY/MM/DD */
-	} else if (c >= 1000 && sep == '/') {
-		y = c, mo = a, d = b; /* M/D/YYYY (month first, as en-US writes) */
-	} else if (c >= 1000) {
-		y = c, mo = b, d = a; /* D.M.YYYY */
-	} else {
-		return 0;
-	}
-	if (!(chr(s, &i, ' ') || chr(s, &i, '-') || chr(s, &i, ':')))
-		return 0;
-	int h, mi, sec, digits;
-	int64_t frac;
-	if (!clock_part(s, &i, &h, &mi, &sec, &frac, &digits))
-		return 0;
-	int64_t ticks;
-	if (!td_time_from_civil(y, mo, d, h, mi, sec, frac, &ticks))
-		return 0;
-	t->ticks = ticks;
-	t->zone = TD_ZONE_LOCAL;
-	t->digits = (uint8_t)digits;
-	t->text = td_str_make(s.p, i);
-	return i;
-}
-
 /* A timestamp at the start of s (optionally in brackets); returns the bytes
  * it takes, brackets included. */
 static size_t leading_time(struct td_str s, struct td_time *t)
@@ -200,17 +114,7 @@ static size_t leading_time(struct td_str s, struct td_time *t)
 	struct td_str in = bracket ? td_str_slice(s, 1, s.len) : s;
 	if (!in.len || !td_is_digit((unsigned char)in.p[0]))
 		return 0;
-	size_t n = td_time_parse_iso8601(in, t);
-	if (n) {
-		/* "2020-08-05 12:16:37 UTC" */
-		struct td_str r = td_str_slice(in, n, in.len);
-		if (t->zone == TD_ZONE_LOCAL && td_str_starts_with(r, " UTC")) {
-			t->zone = TD_ZONE_UTC;
-			n += 4;
-		}
-	} else {
-		n = other_date(in, t);
-	}
+	size_t n = td_time_parse_loose(in, t);
 	if (!n)
 		return 0;
 	if (bracket) {

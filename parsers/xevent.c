@@ -315,9 +315,9 @@ static int event_data(const struct td_xnode *ed, struct td_arena *a, struct td_x
 		struct td_str local = local_name(k->name);
 		struct td_str name = td_x_attr(k, "Name");
 		struct td_str value = td_x_text(k);
-		if (td_str_eq_cstr(local, "Data") && !name.p)
+		if (td_str_eq_cstr(local, "Data") && !name.len)
 			name = insert_name(a, "Data", ++unnamed);
-		else if (!name.p)
+		else if (!name.len)
 			name = local;
 		if (!name.p)
 			return TD_E_NOMEM;

@@ -97,6 +97,15 @@ void td_xfields_release(struct td_xfields *f);
 int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_xfields *f,
 		   struct td_event *ev) TD_WUR;
 
+/* Parses event XML text into a tree under *root (a nameless node): with
+ * libxml2's reader when the text is well-formed (no network, no entity
+ * expansion beyond the predefined ones), else with a tolerant scanner
+ * (*tolerant set) that accepts Event Viewer's copies ("- " collapse
+ * markers), unescaped '&', unclosed and truncated elements.  TD_E_LIMIT when
+ * nesting passes 64 levels. */
+int td_xevent_parse_xml(struct td_str xml, struct td_arena *a, struct td_xnode **root,
+			bool *tolerant) TD_WUR;
+
 /* The Event element under a root (the root itself when it is one). */
 const struct td_xnode *td_xevent_find(const struct td_xnode *root);
 
