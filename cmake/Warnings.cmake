@@ -10,3 +10,10 @@ if(TD_SANITIZE)
                       -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${TD_SANITIZE})
 endif()
+
+# libFuzzer builds (clang): every library gets the coverage instrumentation,
+# the fuzz_* executables link the fuzzer runtime (tests/fuzz).
+if(TD_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

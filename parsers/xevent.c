@@ -315,10 +315,10 @@ static int event_data(const struct td_xnode *ed, struct td_arena *a, struct td_x
 		struct td_str local = local_name(k->name);
 		struct td_str name = td_x_attr(k, "Name");
 		struct td_str value = td_x_text(k);
-		if (td_str_eq_cstr(local, "Data") && !name.len)
-			name = insert_name(a, "Data", ++unnamed);
-		else if (!name.len)
+		if (!name.len && !td_str_eq_cstr(local, "Data"))
 			name = local;
+		if (!name.len) /* unnamed <Data>, or a nameless element */
+			name = insert_name(a, "Data", ++unnamed);
 		if (!name.p)
 			return TD_E_NOMEM;
 		int rc = add_field(f, name, value);
@@ -328,8 +328,10 @@ static int event_data(const struct td_xnode *ed, struct td_arena *a, struct td_x
 	return TD_OK;
 }
 
-/* UserData: every leaf element becomes a field named after it. */
-static int user_data(const struct td_xnode *n, struct td_xfields *f, int depth)
+/* UserData: every leaf element becomes a field named after it (a nameless
+ * one as "UserData[i]"). */
+static int user_data(const struct td_xnode *n, struct td_arena *a, struct td_xfields *f,
+		     int depth)
 {
 	if (depth > 32)
 		return TD_OK;
@@ -338,12 +340,16 @@ static int user_data(const struct td_xnode *n, struct td_xfields *f, int depth)
 		if (k->kind != TD_X_ELEMENT)
 			continue;
 		leaf = false;
-		int rc = user_data(k, f, depth + 1);
+		int rc = user_data(k, a, f, depth + 1);
 		if (rc)
 			return rc;
 	}
-	if (leaf && depth > 1)
-		return add_field(f, local_name(n->name), td_x_text(n));
+	if (leaf && depth > 1) {
+		struct td_str name = local_name(n->name);
+		if (!name.len && !(name = insert_name(a, "UserData", f->n + 1)).p)
+			return TD_E_NOMEM;
+		return add_field(f, name, td_x_text(n));
+	}
 	return TD_OK;
 }
 
@@ -430,7 +436,7 @@ int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_x
 		rc = event_data(ed, a, f);
 	const struct td_xnode *ud = td_x_child(ev_el, "UserData");
 	if (!rc && ud)
-		rc = user_data(ud, f, 0);
+		rc = user_data(ud, a, f, 0);
 	if (rc)
 		return rc;
 	ev->fields = f->items;

@@ -1,0 +1,36 @@
+/* Fuzz target: the EVTX reader on arbitrary bytes (with recovery and the
+ * XML rendering on), checking what every event must satisfy. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "evtx.h"
+#include "parser.h"
+
+static int check(const struct td_event *ev, void *user)
+{
+	size_t len = *(size_t *)user;
+	if (ev->offset >= len || ev->format != TD_FMT_EVTX || ev->message.len > TD_MAX_MESSAGE)
+		abort();
+	for (size_t i = 0; i < ev->nfields; i++)
+		if (!ev->fields[i].name.len && ev->fields[i].name.p)
+			abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct td_diag diag;
+	td_diag_init(&diag, 20);
+	struct td_parse_ctx ctx = { .cb = check, .user = &size, .diag = &diag,
+				    .path = TD_STR_LIT("fuzz.evtx") };
+	struct td_evtx_options opt = { .xml = true, .recover = true };
+	struct td_evtx_stats stats;
+	int rc = td_evtx_parse(td_bytes_make(data, size), &ctx, &opt, &stats, NULL);
+	if (rc != TD_OK && rc != TD_E_FORMAT && rc != TD_E_NOMEM)
+		abort();
+	td_diag_release(&diag);
+	return 0;
+}
