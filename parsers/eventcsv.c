@@ -229,18 +229,9 @@ static int row(struct ec_state *st, struct td_parse_ctx *ctx, const struct td_ch
 			break;
 		case COL_OTHER: break;
 		}
-		if (i < st->ncols && k != COL_MESSAGE && st->names[i][0]) {
-			struct td_xfields *fl = &x->fields;
-			if (fl->n == fl->cap) {
-				size_t cap = fl->cap ? fl->cap * 2 : 16;
-				struct td_field *nf = realloc(fl->items, cap * sizeof(*nf));
-				if (!nf)
-					return TD_E_NOMEM;
-				fl->items = nf;
-				fl->cap = cap;
-			}
-			fl->items[fl->n++] = (struct td_field){ td_str_cstr(st->names[i]), v };
-		}
+		if (i < st->ncols && k != COL_MESSAGE && st->names[i][0] &&
+		    td_xfields_add(&x->fields, td_str_cstr(st->names[i]), v))
+			return TD_E_NOMEM;
 	}
 	ev.fields = x->fields.items;
 	ev.nfields = x->fields.n;

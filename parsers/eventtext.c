@@ -108,19 +108,7 @@ static struct td_str joined(struct td_arena *a, struct td_str acc, struct td_str
 
 static int set_field(struct td_export *x, struct td_str name, struct td_str value)
 {
-	struct td_xfields *f = &x->fields;
-	if (f->n >= TD_XEVENT_MAX_FIELDS)
-		return TD_OK;
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		struct td_field *n = realloc(f->items, cap * sizeof(*n));
-		if (!n)
-			return TD_E_NOMEM;
-		f->items = n;
-		f->cap = cap;
-	}
-	f->items[f->n++] = (struct td_field){ name, value };
-	return TD_OK;
+	return td_xfields_add(&x->fields, name, value);
 }
 
 /* One copy-as-text record: lines [0, n). */

@@ -7,7 +7,6 @@
 #include <zlib.h>
 
 #include "evtx_internal.h"
-#include "grow.h"
 #include "timeutil.h"
 
 #define RECORD_MIN 28
@@ -112,14 +111,6 @@ static bool remember(struct reader *r, uint64_t id)
 	return true;
 }
 
-static int push_field(struct td_xfields *f, const char *name, struct td_str value)
-{
-	if (td_grow(&f->items, &f->cap, f->n, sizeof(*f->items)))
-		return TD_E_NOMEM;
-	f->items[f->n++] = (struct td_field){ td_str_cstr(name), value };
-	return TD_OK;
-}
-
 /* Reads one record (whole, size checked) and hands its event on. */
 static int emit_record(struct reader *r, struct td_bytes rec, uint64_t file_off, bool recovered)
 {
@@ -178,13 +169,13 @@ static int emit_record(struct reader *r, struct td_bytes rec, uint64_t file_off,
 		ev.time.zone = TD_ZONE_UTC;
 		ev.time.digits = 7;
 	}
-	if (recovered && (rc = push_field(&r->fields, "recovered", TD_STR_LIT("true"))))
+	if (recovered && (rc = td_xfields_push(&r->fields, TD_STR_LIT("recovered"), TD_STR_LIT("true"))))
 		return rc;
 	if (r->opt && r->opt->xml) {
 		td_buf_reset(&r->xml);
 		if (td_x_xml(root, &r->xml, 0))
 			return TD_E_NOMEM;
-		if ((rc = push_field(&r->fields, "xml", td_str_make(r->xml.p, r->xml.len))))
+		if ((rc = td_xfields_push(&r->fields, TD_STR_LIT("xml"), td_str_make(r->xml.p, r->xml.len))))
 			return rc;
 	}
 	ev.fields = r->fields.items;

@@ -225,7 +225,15 @@ void td_xfields_release(struct td_xfields *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int add_field(struct td_xfields *f, struct td_str name, struct td_str value)
+int td_xfields_push(struct td_xfields *f, struct td_str name, struct td_str value)
+{
+	if (td_grow(&f->items, &f->cap, f->n, sizeof(*f->items)))
+		return TD_E_NOMEM;
+	f->items[f->n++] = (struct td_field){ name, value.p ? value : td_str_make("", 0) };
+	return TD_OK;
+}
+
+int td_xfields_add(struct td_xfields *f, struct td_str name, struct td_str value)
 {
 	if (!name.p)
 		return TD_OK;
@@ -233,10 +241,7 @@ static int add_field(struct td_xfields *f, struct td_str name, struct td_str val
 		f->dropped++;
 		return TD_OK;
 	}
-	if (td_grow(&f->items, &f->cap, f->n, sizeof(*f->items)))
-		return TD_E_NOMEM;
-	f->items[f->n++] = (struct td_field){ name, value.p ? value : td_str_make("", 0) };
-	return TD_OK;
+	return td_xfields_push(f, name, value);
 }
 
 static int add_system_field(struct td_xfields *f, const struct td_xnode *sys, const char *el,
@@ -248,7 +253,7 @@ static int add_system_field(struct td_xfields *f, const struct td_xnode *sys, co
 	struct td_str v = attr ? td_x_attr(n, attr) : td_str_trim(td_x_text(n));
 	if (!v.p || !v.len)
 		return TD_OK;
-	return add_field(f, td_str_cstr(as), v);
+	return td_xfields_add(f, td_str_cstr(as), v);
 }
 
 static uint64_t number(struct td_str s, bool *ok)
@@ -321,7 +326,7 @@ static int event_data(const struct td_xnode *ed, struct td_arena *a, struct td_x
 			name = insert_name(a, "Data", ++unnamed);
 		if (!name.p)
 			return TD_E_NOMEM;
-		int rc = add_field(f, name, value);
+		int rc = td_xfields_add(f, name, value);
 		if (rc)
 			return rc;
 	}
@@ -348,7 +353,7 @@ static int user_data(const struct td_xnode *n, struct td_arena *a, struct td_xfi
 		struct td_str name = local_name(n->name);
 		if (!name.len && !(name = insert_name(a, "UserData", f->n + 1)).p)
 			return TD_E_NOMEM;
-		return add_field(f, name, td_x_text(n));
+		return td_xfields_add(f, name, td_x_text(n));
 	}
 	return TD_OK;
 }
@@ -420,7 +425,7 @@ int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_x
 	int rc = TD_OK;
 	struct td_str qualifiers = td_x_attr(id, "Qualifiers");
 	if (qualifiers.len)
-		rc = add_field(f, TD_STR_LIT("Qualifiers"), qualifiers);
+		rc = td_xfields_add(f, TD_STR_LIT("Qualifiers"), qualifiers);
 	static const char *const plain[][3] = {
 		{ "Version", NULL, "Version" },	   { "Task", NULL, "Task" },
 		{ "Opcode", NULL, "Opcode" },	   { "Keywords", NULL, "Keywords" },

@@ -61,7 +61,7 @@ struct td_xnode {
 };
 
 /* Most fields an event keeps (EventData beyond this is counted, not kept). */
-#define TD_XEVENT_MAX_FIELDS 256
+#define TD_XEVENT_MAX_FIELDS 1024
 
 /* A new node appended to parent's children (parent may be NULL). */
 struct td_xnode *td_x_new(struct td_arena *a, enum td_xkind kind, struct td_xnode *parent);
@@ -89,6 +89,12 @@ struct td_xfields {
 };
 
 void td_xfields_release(struct td_xfields *f);
+/* Appends a field (a NULL value becomes ""); past TD_XEVENT_MAX_FIELDS it
+ * is only counted in f->dropped. */
+int td_xfields_add(struct td_xfields *f, struct td_str name, struct td_str value) TD_WUR;
+/* Appends whatever the count (fields a reader adds itself: "xml",
+ * "recovered"). */
+int td_xfields_push(struct td_xfields *f, struct td_str name, struct td_str value) TD_WUR;
 
 /* Fills ev (provider, id, level, time, record, host, channel, message) and
  * f from the Event element ev_el; strings point into the tree or the arena.

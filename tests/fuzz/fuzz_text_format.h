@@ -5,16 +5,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "parser.h"
+#include "fuzz_check.h"
 
 static int check(const struct td_event *ev, void *user)
 {
 	(void)user;
-	if (ev->message.len > TD_MAX_MESSAGE || ev->line_end < ev->line)
-		abort();
-	for (size_t i = 0; i < ev->nfields; i++)
-		if (ev->fields[i].name.p && !ev->fields[i].name.len)
-			abort();
+	fuzz_check_event(ev);
 	return 0;
 }
 
