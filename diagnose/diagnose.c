@@ -181,7 +181,8 @@ char *td_excerpt(struct td_str message, size_t off, size_t len)
 		}
 	}
 	size_t n = utf8_cut(hit, budget > 3 ? budget - 3 : 0);
-	memcpy(out + o, hit.p, n);
+	if (n)
+		memcpy(out + o, hit.p, n);
 	o += n;
 	if (n < hit.len) {
 		memcpy(out + o, "…", 3);

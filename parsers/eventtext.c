@@ -169,7 +169,8 @@ static int copy_as_text(struct et_state *st, struct td_parse_ctx *ctx, const str
 		struct td_str xml = td_str_make(xml_at, (size_t)(rec.p + rec.len - xml_at));
 		size_t kept = x->fields.n;
 		struct td_field saved[8];
-		memcpy(saved, x->fields.items, (kept < 8 ? kept : 8) * sizeof(*saved));
+		if (kept)
+			memcpy(saved, x->fields.items, (kept < 8 ? kept : 8) * sizeof(*saved));
 		int rc = td_export_xml_event(x, xml, &xe, &tolerant);
 		if (rc == TD_E_NOMEM)
 			return rc;

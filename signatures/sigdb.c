@@ -1022,6 +1022,7 @@ int td_sigdb_load_memory(const char *const *docs, const size_t *lens, const char
 		free(L.pend[i].name);
 		free(L.pend[i].when);
 	}
+	free(L.pend);
 	if (vctx)
 		xmlSchemaFreeValidCtxt(vctx);
 	xmlSchemaFree(schema);

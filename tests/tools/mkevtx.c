@@ -17,13 +17,20 @@
 
 #define MAX_EVENTS 100000
 
+/* Every string made for the events, freed at the end. */
+static char **strings;
+static size_t nstrings;
+
 static char *dup_range(const char *p, size_t n)
 {
 	char *s = malloc(n + 1);
-	if (!s) {
+	char **ns = realloc(strings, (nstrings + 1) * sizeof(*ns));
+	if (!s || !ns) {
 		perror("mkevtx");
 		exit(2);
 	}
+	strings = ns;
+	strings[nstrings++] = s;
 	memcpy(s, p, n);
 	s[n] = '\0';
 	return s;
@@ -134,5 +141,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	free(file);
+	free(ev);
+	for (size_t k = 0; k < nstrings; k++)
+		free(strings[k]);
+	free(strings);
 	return 0;
 }
