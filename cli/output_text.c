@@ -115,7 +115,8 @@ static void print_explains(struct td_output *o, const struct td_evidence *e)
 		char code[24];
 		if (x->kind == TD_EXPLAIN_STATUS && x->code > 0xffff)
 			snprintf(code, sizeof(code), "0x%08X", x->code);
-		else if (x->kind == TD_EXPLAIN_SECURE_FAILURE || x->kind == TD_EXPLAIN_PROTOCOL)
+		else if (x->kind == TD_EXPLAIN_SECURE_FAILURE || x->kind == TD_EXPLAIN_PROTOCOL ||
+			 x->kind == TD_EXPLAIN_CIPHER_SUITE)
 			snprintf(code, sizeof(code), "0x%X", x->code);
 		else
 			snprintf(code, sizeof(code), "%u", x->code);

@@ -76,6 +76,10 @@ static void from_fields(struct found *f, const struct td_sigdb *db, const struct
 	if (number(td_event_field(ev, "ErrorState"), &v) ||
 	    number(td_event_field(ev, "ErrorStatus"), &v))
 		add(f, td_sigdb_explain(db, TD_EXPLAIN_STATE, v));
+	if (number(td_event_field(ev, "CipherSuite"), &v))
+		add(f, td_sigdb_explain(db, TD_EXPLAIN_CIPHER_SUITE, v));
+	if (number(td_event_field(ev, "Protocol"), &v))
+		flags(f, db, TD_EXPLAIN_PROTOCOL, v);
 	for (size_t i = 0; i < sizeof(status_fields) / sizeof(status_fields[0]); i++)
 		if (number(td_event_field(ev, status_fields[i]), &v) && v > 255)
 			status(f, db, v);

@@ -1,6 +1,6 @@
 /* Explaining the numbers in an event: TLS alert codes, Schannel error
  * states, SSPI/CryptoAPI/Win32 status codes and HRESULTs, WinHTTP errors,
- * secure-failure flags and protocol bits, looked up in the code tables of
+ * secure-failure flags, protocol bits and cipher suites, looked up in the code tables of
  * the signature database (codes.xml).
  *
  * Numbers are taken from the event's fields where the format names them

@@ -255,12 +255,29 @@ static struct td_str sid_text(struct td_evtx_chunk *c, struct td_bytes b)
 		authority = authority << 8 | b.p[i];
 	if (b.len < 8 + (size_t)count * 4)
 		return hex_bytes(c, b);
-	char tmp[256];
-	int n = snprintf(tmp, sizeof(tmp), "S-%u-%llu", revision, (unsigned long long)authority);
-	for (unsigned i = 0; i < count && n > 0 && (size_t)n < sizeof(tmp) - 12; i++)
-		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, "-%u",
-			      (unsigned)le(b.p + 8 + 4 * i, 4));
-	return printed(c, tmp, n);
+	/* "S-1-5-21-..." by hand: a SID is in nearly every record. */
+	char tmp[24 + 256 * 11];
+	size_t n = 0;
+	tmp[n++] = 'S';
+	uint64_t parts[257];
+	size_t np = 0;
+	parts[np++] = revision;
+	parts[np++] = authority;
+	for (unsigned i = 0; i < count; i++)
+		parts[np++] = le(b.p + 8 + 4 * i, 4);
+	for (size_t k = 0; k < np; k++) {
+		char d[24];
+		size_t nd = 0;
+		uint64_t v = parts[k];
+		do {
+			d[nd++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		tmp[n++] = '-';
+		while (nd)
+			tmp[n++] = d[--nd];
+	}
+	return td_arena_strdup(&c->arena, td_str_make(tmp, n));
 }
 
 /* "0x" and lower-case hex digits without leading zeros, as Windows prints. */

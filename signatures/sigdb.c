@@ -875,6 +875,7 @@ static const char *const explain_kinds[TD_EXPLAIN_KINDS] = {
 	[TD_EXPLAIN_ALERT] = "alert",	      [TD_EXPLAIN_STATUS] = "status",
 	[TD_EXPLAIN_WINHTTP] = "winhttp",     [TD_EXPLAIN_STATE] = "state",
 	[TD_EXPLAIN_SECURE_FAILURE] = "secure-failure", [TD_EXPLAIN_PROTOCOL] = "protocol",
+	[TD_EXPLAIN_CIPHER_SUITE] = "cipher-suite",
 };
 
 const char *td_explain_kind_name(enum td_explain_kind kind)

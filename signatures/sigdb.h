@@ -205,6 +205,7 @@ enum td_explain_kind {
 	TD_EXPLAIN_STATE,          /* Schannel internal error state */
 	TD_EXPLAIN_SECURE_FAILURE, /* WinHTTP secure-failure flag bit */
 	TD_EXPLAIN_PROTOCOL,       /* SP_PROT protocol bit */
+	TD_EXPLAIN_CIPHER_SUITE,   /* IANA cipher suite number */
 	TD_EXPLAIN_KINDS
 };
 

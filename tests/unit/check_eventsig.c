@@ -228,6 +228,16 @@ START_TEST(numbers_are_explained)
 	ck_assert_uint_eq(explained(real, "lpvStatusInformation is 0x00000018", NULL, n), 2);
 	ck_assert_str_eq(n[0], "secure-failure 16 CERT_CN_INVALID");
 	ck_assert_str_eq(n[1], "secure-failure 8 INVALID_CA");
+	/* Cipher suites and protocol bits in the handshake event's fields. */
+	{
+		struct td_field f[2] = { { TD_STR_LIT("CipherSuite"), TD_STR_LIT("0xc030") },
+					 { TD_STR_LIT("Protocol"), TD_STR_LIT("0x800") } };
+		struct td_event ev = { .fields = f, .nfields = 2 };
+		const struct td_explain *x[TD_MAX_EXPLAIN];
+		ck_assert_uint_eq(td_explain_event(real, &ev, x, TD_MAX_EXPLAIN), 2);
+		ck_assert_str_eq(x[0]->name, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+		ck_assert_str_eq(x[1]->name, "TLS 1.2 (client)");
+	}
 	/* Unknown numbers and non-codes explain nothing. */
 	ck_assert_uint_eq(explained(real, "build 0x12345678, id 0xDEADBEEFCAFE", "999", n), 0);
 	td_sigdb_free(real);
