@@ -59,6 +59,7 @@ void td_evtx_chunk_init(struct td_evtx_chunk *c)
 	memset(c, 0, sizeof(*c));
 	td_arena_init(&c->names_arena, (size_t)1 << 22);
 	td_arena_init(&c->arena, (size_t)64 << 20);
+	c->alloc = &c->arena;
 }
 
 void td_evtx_chunk_reset(struct td_evtx_chunk *c, struct td_bytes chunk, uint64_t file_offset)
@@ -66,6 +67,9 @@ void td_evtx_chunk_reset(struct td_evtx_chunk *c, struct td_bytes chunk, uint64_
 	c->chunk = chunk;
 	c->file_offset = file_offset;
 	memset(c->name_off, 0, sizeof(c->name_off));
+	c->nskel = 0;
+	c->skeleton = false;
+	c->alloc = &c->arena;
 	td_arena_reset(&c->names_arena);
 	td_arena_reset(&c->arena);
 }
@@ -174,7 +178,7 @@ static bool read_name(struct td_evtx_chunk *c, struct td_bytes *in, uint32_t off
 
 static struct td_xnode *new_node(struct td_evtx_chunk *c, enum td_xkind kind, struct td_xnode *parent)
 {
-	struct td_xnode *n = td_x_new(&c->arena, kind, parent);
+	struct td_xnode *n = td_x_new(c->alloc, kind, parent);
 	if (!n)
 		fail(c, c->chunk, "out of memory for the record");
 	return n;
@@ -182,7 +186,7 @@ static struct td_xnode *new_node(struct td_evtx_chunk *c, enum td_xkind kind, st
 
 static void add_text(struct td_evtx_chunk *c, struct td_xnode *parent, struct td_str s)
 {
-	if (td_x_add_text(&c->arena, parent, s))
+	if (td_x_add_text(c->alloc, parent, s))
 		fail(c, c->chunk, "out of memory for the record");
 }
 
@@ -537,7 +541,29 @@ struct piece {
 	const struct td_xvalue *array;  /* an array value (element repeats) */
 	int64_t ticks;
 	bool has_ticks;
+	uint16_t placeholder; /* skeletons: substitution index + 1 */
+	bool optional;
 };
+
+/* The piece a substitution value makes (optional: the token was 0x0e). */
+static void subst_piece(struct td_evtx_chunk *c, const struct td_xvalue *v, bool optional,
+			struct piece *pc)
+{
+	if (v->type == VT_NULL || (optional && v->data.len == 0)) {
+		pc->null_optional = optional;
+		return;
+	}
+	if (v->type == VT_BINXML) {
+		pc->binxml = v;
+		return;
+	}
+	if (v->type & VT_ARRAY) {
+		pc->array = v;
+		pc->text = td_evtx_value_text(c, v, &pc->ticks, &pc->has_ticks);
+		return;
+	}
+	pc->text = item_text(c, v->type, v->data, &pc->ticks, &pc->has_ticks);
+}
 
 /* Reads one value-like token from *in into *pc. */
 static bool read_value(struct td_evtx_chunk *c, struct td_bytes *in, const struct subst *s,
@@ -557,7 +583,7 @@ static bool read_value(struct td_evtx_chunk *c, struct td_bytes *in, const struc
 			fail(c, *in, "value token runs past the record");
 			return false;
 		}
-		pc->text = utf16(&c->arena, chars);
+		pc->text = utf16(c->alloc, chars);
 		return true;
 	}
 	case TOK_CDATA: {
@@ -567,7 +593,7 @@ static bool read_value(struct td_evtx_chunk *c, struct td_bytes *in, const struc
 			fail(c, *in, "CDATA runs past the record");
 			return false;
 		}
-		pc->text = utf16(&c->arena, chars);
+		pc->text = utf16(c->alloc, chars);
 		return true;
 	}
 	case TOK_CHARREF: {
@@ -576,7 +602,7 @@ static bool read_value(struct td_evtx_chunk *c, struct td_bytes *in, const struc
 			fail(c, *in, "character reference runs past the record");
 			return false;
 		}
-		char *out = td_arena_alloc(&c->arena, 4);
+		char *out = td_arena_alloc(c->alloc, 4);
 		if (out)
 			pc->text = td_str_make(out, td_utf8_put(out, cp));
 		return true;
@@ -590,7 +616,8 @@ static bool read_value(struct td_evtx_chunk *c, struct td_bytes *in, const struc
 		if (!pc->text.p) {
 			char tmp[300];
 			int n = snprintf(tmp, sizeof(tmp), "&%.*s;", td_str_pfmt(td_str_slice(name, 0, 256)));
-			pc->text = printed(c, tmp, n);
+			pc->text = n > 0 ? td_arena_strdup(c->alloc, td_str_make(tmp, (size_t)n))
+				   : td_str_make(NULL, 0);
 		}
 		return true;
 	}
@@ -602,25 +629,16 @@ static bool read_value(struct td_evtx_chunk *c, struct td_bytes *in, const struc
 			fail(c, *in, "substitution runs past the record");
 			return false;
 		}
+		if (c->skeleton) {
+			pc->placeholder = (uint16_t)(index + 1);
+			pc->optional = t == TOK_OPT_SUBST;
+			return index < UINT16_MAX;
+		}
 		if (!s || index >= s->n) {
 			fail(c, *in, "substitution index out of range");
 			return false;
 		}
-		const struct td_xvalue *v = &s->vals[index];
-		if (v->type == VT_NULL || (t == TOK_OPT_SUBST && v->data.len == 0)) {
-			pc->null_optional = t == TOK_OPT_SUBST;
-			return true;
-		}
-		if (v->type == VT_BINXML) {
-			pc->binxml = v;
-			return true;
-		}
-		if (v->type & VT_ARRAY) {
-			pc->array = v;
-			pc->text = td_evtx_value_text(c, v, &pc->ticks, &pc->has_ticks);
-			return true;
-		}
-		pc->text = item_text(c, v->type, v->data, &pc->ticks, &pc->has_ticks);
+		subst_piece(c, &s->vals[index], t == TOK_OPT_SUBST, pc);
 		return true;
 	}
 	}
@@ -645,6 +663,21 @@ static bool parse_attribute(struct td_evtx_chunk *c, struct td_bytes *in, struct
 		struct piece pc;
 		if (!read_value(c, in, s, &pc))
 			return false;
+		if (pc.placeholder) {
+			/* Skeletons keep a value that is one substitution; anything
+			 * mixed is parsed per record instead. */
+			if (!first || more) {
+				fail(c, *in, "attribute mixes text and substitutions");
+				return false;
+			}
+			if (td_x_add_attr(c->alloc, el, name, td_str_make(NULL, 0))) {
+				fail(c, *in, "out of memory for the record");
+				return false;
+			}
+			el->attrs_tail->subst = pc.placeholder;
+			el->attrs_tail->optional = pc.optional;
+			return true;
+		}
 		first = false;
 		if (pc.binxml) {
 			/* Nested XML inside an attribute: keep its bytes as hex. */
@@ -664,7 +697,7 @@ static bool parse_attribute(struct td_evtx_chunk *c, struct td_bytes *in, struct
 	}
 	if (only_null && value.len == 0)
 		return true; /* optional substitution with no value: no attribute */
-	if (td_x_add_attr(&c->arena, el, name, value)) {
+	if (td_x_add_attr(c->alloc, el, name, value)) {
 		fail(c, *in, "out of memory for the record");
 		return false;
 	}
@@ -765,6 +798,14 @@ static bool parse_content(struct td_evtx_chunk *c, struct td_bytes *in, struct t
 		struct piece pc;
 		if (!read_value(c, in, s, &pc))
 			return false;
+		if (pc.placeholder) {
+			struct td_xnode *ph = new_node(c, TD_X_SUBST, el);
+			if (!ph)
+				return false;
+			ph->subst = pc.placeholder;
+			ph->optional = pc.optional;
+			continue;
+		}
 		if (pc.null_optional) {
 			*null_optional = true;
 			continue;
@@ -842,6 +883,151 @@ static bool parse_element(struct td_evtx_chunk *c, struct td_bytes *in, struct t
 	return true;
 }
 
+/* The skeleton of the definition at def_off: parsed once per chunk with
+ * placeholders for the substitutions (in the chunk's names arena), NULL when
+ * the definition cannot be one (it is then parsed per record). */
+static const struct td_xnode *skeleton(struct td_evtx_chunk *c, uint32_t def_off,
+				       struct td_bytes def)
+{
+	for (size_t i = 0; i < c->nskel; i++)
+		if (c->skel_off[i] == def_off)
+			return c->skel[i];
+	if (c->nskel == TD_EVTX_TEMPLATE_SLOTS)
+		return NULL;
+	size_t work = c->work;
+	int depth = c->depth;
+	c->skeleton = true;
+	c->alloc = &c->names_arena;
+	struct td_xnode *root = new_node(c, TD_X_ELEMENT, NULL);
+	bool ok = root && parse_fragment(c, def, root, true, NULL);
+	c->skeleton = false;
+	c->alloc = &c->arena;
+	c->work = work;
+	c->depth = depth;
+	/* A definition that fails as a skeleton is reported, if it is really
+	 * broken, when it is parsed the ordinary way. */
+	c->error = NULL;
+	c->skel_off[c->nskel] = def_off;
+	c->skel[c->nskel++] = ok ? root : NULL;
+	return ok ? root : NULL;
+}
+
+static bool inst_element(struct td_evtx_chunk *c, const struct td_xnode *sk,
+			 struct td_xnode *parent, const struct subst *s);
+
+/* The value of placeholder index+1 as a piece. */
+static bool placeholder(struct td_evtx_chunk *c, uint16_t subst, bool optional,
+			const struct subst *s, struct piece *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	if (!spend(c, c->chunk))
+		return false;
+	if ((size_t)subst - 1 >= s->n) {
+		fail(c, c->chunk, "substitution index out of range");
+		return false;
+	}
+	subst_piece(c, &s->vals[subst - 1], optional, pc);
+	return true;
+}
+
+/* The children of a skeleton element, instantiated under el: the same tree
+ * parse_content builds from the definition's tokens. */
+static bool inst_children(struct td_evtx_chunk *c, const struct td_xnode *sk,
+			  struct td_xnode *el, const struct subst *s,
+			  const struct td_xvalue **array, bool *null_optional)
+{
+	for (const struct td_xnode *k = sk->children; k; k = k->next) {
+		if (!spend(c, c->chunk))
+			return false;
+		switch (k->kind) {
+		case TD_X_ELEMENT:
+			if (!inst_element(c, k, el, s))
+				return false;
+			continue;
+		case TD_X_TEXT:
+			add_text(c, el, k->text);
+			continue;
+		case TD_X_PI: {
+			struct td_xnode *pi = new_node(c, TD_X_PI, el);
+			if (!pi)
+				return false;
+			pi->name = k->name;
+			pi->text = k->text;
+			continue;
+		}
+		case TD_X_SUBST:
+			break;
+		}
+		struct piece pc;
+		if (!placeholder(c, k->subst, k->optional, s, &pc))
+			return false;
+		if (pc.null_optional) {
+			if (null_optional)
+				*null_optional = true;
+			continue;
+		}
+		if (pc.binxml) {
+			if (++c->depth > TD_EVTX_MAX_DEPTH) {
+				fail(c, c->chunk, "BinXML nested too deeply");
+				return false;
+			}
+			bool ok = parse_fragment(c, pc.binxml->data, el, false, NULL);
+			c->depth--;
+			if (!ok)
+				return false;
+			continue;
+		}
+		if (pc.array && array && !*array)
+			*array = pc.array;
+		add_text(c, el, pc.text);
+	}
+	return !c->error;
+}
+
+static bool inst_element(struct td_evtx_chunk *c, const struct td_xnode *sk,
+			 struct td_xnode *parent, const struct subst *s)
+{
+	if (++c->depth > TD_EVTX_MAX_DEPTH) {
+		fail(c, c->chunk, "elements nested too deeply");
+		return false;
+	}
+	struct td_xnode *el = new_node(c, TD_X_ELEMENT, parent);
+	if (!el)
+		return false;
+	el->name = sk->name;
+	for (const struct td_xattr *a = sk->attrs; a; a = a->next) {
+		struct td_str value = a->value;
+		if (a->subst) {
+			struct piece pc;
+			if (!placeholder(c, a->subst, a->optional, s, &pc))
+				return false;
+			if (pc.binxml)
+				pc.text = hex_bytes(c, pc.binxml->data);
+			if (pc.null_optional && !pc.text.len)
+				continue; /* no value: no attribute */
+			value = pc.text.p ? pc.text : td_str_make("", 0);
+			if (pc.has_ticks && !el->has_attr_ticks) {
+				el->attr_ticks = pc.ticks;
+				el->has_attr_ticks = true;
+			}
+		}
+		if (td_x_add_attr(c->alloc, el, a->name, value)) {
+			fail(c, c->chunk, "out of memory for the record");
+			return false;
+		}
+	}
+	const struct td_xvalue *array = NULL;
+	bool null_optional = false;
+	if (!inst_children(c, sk, el, s, &array, &null_optional))
+		return false;
+	c->depth--;
+	if (array)
+		expand_array(c, parent, el, array);
+	if (null_optional && !el->children && !el->attrs)
+		unlink_last(parent, el);
+	return true;
+}
+
 /* Template instance: the definition (inline or earlier in the chunk) is
  * expanded with this instance's values. */
 static bool parse_template(struct td_evtx_chunk *c, struct td_bytes *in, struct td_xnode *parent)
@@ -908,7 +1094,9 @@ static bool parse_template(struct td_evtx_chunk *c, struct td_bytes *in, struct 
 		fail(c, *in, "templates nested too deeply");
 		return false;
 	}
-	bool ok = parse_fragment(c, def, parent, true, &s);
+	const struct td_xnode *sk = skeleton(c, def_off, def);
+	bool ok = sk ? inst_children(c, sk, parent, &s, NULL, NULL)
+		     : parse_fragment(c, def, parent, true, &s);
 	c->depth--;
 	return ok;
 }
@@ -932,6 +1120,10 @@ static bool parse_fragment(struct td_evtx_chunk *c, struct td_bytes in, struct t
 			}
 			continue;
 		case TOK_TEMPLATE:
+			if (c->skeleton) {
+				fail(c, in, "template instance inside a template definition");
+				return false;
+			}
 			/* A fragment holds one template instance; what follows
 			 * its values is padding. */
 			return parse_template(c, &in, parent);

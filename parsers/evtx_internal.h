@@ -34,6 +34,13 @@ struct td_evtx_chunk {
 	uint32_t name_off[TD_EVTX_NAME_SLOTS];
 	struct td_str name_val[TD_EVTX_NAME_SLOTS];
 	struct td_arena arena;     /* per record */
+	/* Template definitions parsed once per chunk into skeletons (trees
+	 * with substitution placeholders) and instantiated per record. */
+	uint32_t skel_off[TD_EVTX_TEMPLATE_SLOTS];
+	struct td_xnode *skel[TD_EVTX_TEMPLATE_SLOTS]; /* NULL: cannot be a skeleton */
+	size_t nskel;
+	bool skeleton;             /* building a skeleton now */
+	struct td_arena *alloc;    /* where tree nodes go: arena or names_arena */
 	size_t work;               /* budget used by the current record */
 	int depth;
 	const char *error;         /* first problem in the current record */

@@ -63,7 +63,7 @@ int td_x_add_attr(struct td_arena *a, struct td_xnode *el, struct td_str name, s
 	struct td_xattr *at = td_arena_alloc(a, sizeof(*at));
 	if (!at)
 		return TD_E_NOMEM;
-	*at = (struct td_xattr){ name, value, NULL };
+	*at = (struct td_xattr){ .name = name, .value = value };
 	if (el->attrs_tail)
 		el->attrs_tail->next = at;
 	else

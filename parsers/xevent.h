@@ -39,13 +39,16 @@
 
 enum td_xkind {
 	TD_X_ELEMENT,
-	TD_X_TEXT, /* character data (also CDATA), unescaped */
-	TD_X_PI,   /* processing instruction: name = target, text = data */
+	TD_X_TEXT,  /* character data (also CDATA), unescaped */
+	TD_X_PI,    /* processing instruction: name = target, text = data */
+	TD_X_SUBST, /* only in EVTX template skeletons: substitution subst - 1 */
 };
 
 struct td_xattr {
 	struct td_str name, value;
 	struct td_xattr *next;
+	uint16_t subst; /* template skeletons: value is substitution subst - 1 */
+	bool optional;  /* ... an optional one */
 };
 
 struct td_xnode {
@@ -54,6 +57,8 @@ struct td_xnode {
 	struct td_str text; /* text / PI data */
 	struct td_xattr *attrs, *attrs_tail;
 	struct td_xnode *children, *children_tail, *next, *parent;
+	uint16_t subst; /* TD_X_SUBST: the substitution index + 1 */
+	bool optional;  /* TD_X_SUBST: an optional substitution */
 	/* The time of the first FILETIME/SYSTEMTIME attribute value
 	 * (TimeCreated/@SystemTime), so it need not be parsed back. */
 	int64_t attr_ticks;
