@@ -97,8 +97,9 @@ const struct td_xnode *td_x_child(const struct td_xnode *n, const char *name)
 
 struct td_str td_x_attr(const struct td_xnode *n, const char *name)
 {
+	size_t len = strlen(name);
 	for (const struct td_xattr *a = n ? n->attrs : NULL; a; a = a->next)
-		if (td_str_eq_cstr(a->name, name))
+		if (a->name.len == len && a->name.p[0] == name[0] && memcmp(a->name.p, name, len) == 0)
 			return a->value;
 	return td_str_make(NULL, 0);
 }
@@ -244,16 +245,46 @@ int td_xfields_add(struct td_xfields *f, struct td_str name, struct td_str value
 	return td_xfields_push(f, name, value);
 }
 
-static int add_system_field(struct td_xfields *f, const struct td_xnode *sys, const char *el,
-			    const char *attr, const char *as)
+static int add_system_field(struct td_xfields *f, const struct td_xnode *n, const char *attr,
+			    const char *as)
 {
-	const struct td_xnode *n = td_x_child(sys, el);
 	if (!n)
 		return TD_OK;
 	struct td_str v = attr ? td_x_attr(n, attr) : td_str_trim(td_x_text(n));
 	if (!v.p || !v.len)
 		return TD_OK;
 	return td_xfields_add(f, td_str_cstr(as), v);
+}
+
+/* The parts of System, found in one pass over its children. */
+enum sys_part {
+	S_PROVIDER, S_EVENTID, S_VERSION, S_LEVEL, S_TASK, S_OPCODE, S_KEYWORDS,
+	S_TIMECREATED, S_RECORDID, S_CORRELATION, S_EXECUTION, S_CHANNEL, S_COMPUTER,
+	S_SECURITY, S_PARTS
+};
+
+static void system_parts(const struct td_xnode *sys, const struct td_xnode **part)
+{
+	static const struct td_str names[S_PARTS] = {
+		TD_STR_LIT("Provider"), TD_STR_LIT("EventID"),	     TD_STR_LIT("Version"),
+		TD_STR_LIT("Level"),	TD_STR_LIT("Task"),	     TD_STR_LIT("Opcode"),
+		TD_STR_LIT("Keywords"), TD_STR_LIT("TimeCreated"),   TD_STR_LIT("EventRecordID"),
+		TD_STR_LIT("Correlation"), TD_STR_LIT("Execution"), TD_STR_LIT("Channel"),
+		TD_STR_LIT("Computer"), TD_STR_LIT("Security"),
+	};
+	for (int i = 0; i < S_PARTS; i++)
+		part[i] = NULL;
+	for (const struct td_xnode *k = sys->children; k; k = k->next) {
+		if (k->kind != TD_X_ELEMENT)
+			continue;
+		struct td_str name = local_name(k->name);
+		for (int i = 0; i < S_PARTS; i++)
+			if (!part[i] && name.len == names[i].len &&
+			    memcmp(name.p, names[i].p, name.len) == 0) {
+				part[i] = k;
+				break;
+			}
+	}
 }
 
 static uint64_t number(struct td_str s, bool *ok)
@@ -281,9 +312,8 @@ static enum td_level level_of(struct td_str s)
 	return TD_LEVEL_NONE;
 }
 
-static void time_of(const struct td_xnode *sys, struct td_time *t)
+static void time_of(const struct td_xnode *tc, struct td_time *t)
 {
-	const struct td_xnode *tc = td_x_child(sys, "TimeCreated");
 	struct td_str st = td_x_attr(tc, "SystemTime");
 	if (!st.p)
 		return;
@@ -376,7 +406,8 @@ static int data_message(struct td_arena *a, const struct td_xfields *f, size_t f
 		if (!v.len)
 			continue;
 		struct td_str name = f->items[i].name;
-		bool named = !td_str_starts_with(name, "Data[");
+		bool named = !(name.len > 5 && name.p[0] == 'D' && name.p[4] == '[' &&
+			       memcmp(name.p, "Data[", 5) == 0);
 		size_t add = (len ? 1 : 0) + (named ? name.len + 2 : 0) + v.len;
 		if (add >= need - len)
 			break;
@@ -403,38 +434,43 @@ int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_x
 	const struct td_xnode *sys = td_x_child(ev_el, "System");
 	if (!sys)
 		return TD_E_FORMAT;
-	const struct td_xnode *prov = td_x_child(sys, "Provider");
+	const struct td_xnode *part[S_PARTS];
+	system_parts(sys, part);
+	const struct td_xnode *prov = part[S_PROVIDER];
 	ev->provider = td_x_attr(prov, "Name");
 	if (!ev->provider.p)
 		ev->provider = td_x_attr(prov, "EventSourceName");
-	const struct td_xnode *id = td_x_child(sys, "EventID");
+	const struct td_xnode *id = part[S_EVENTID];
 	bool ok;
 	uint64_t v = number(td_x_text(id), &ok);
 	if (ok && v <= UINT32_MAX) {
 		ev->has_event_id = true;
 		ev->event_id = (uint32_t)v;
 	}
-	ev->level = level_of(td_x_text(td_x_child(sys, "Level")));
-	time_of(sys, &ev->time);
-	v = number(td_x_text(td_x_child(sys, "EventRecordID")), &ok);
+	ev->level = level_of(td_x_text(part[S_LEVEL]));
+	time_of(part[S_TIMECREATED], &ev->time);
+	v = number(td_x_text(part[S_RECORDID]), &ok);
 	if (ok)
 		ev->record = v;
-	ev->host = td_str_trim(td_x_text(td_x_child(sys, "Computer")));
-	ev->channel = td_str_trim(td_x_text(td_x_child(sys, "Channel")));
+	ev->host = td_str_trim(td_x_text(part[S_COMPUTER]));
+	ev->channel = td_str_trim(td_x_text(part[S_CHANNEL]));
 
 	int rc = TD_OK;
 	struct td_str qualifiers = td_x_attr(id, "Qualifiers");
 	if (qualifiers.len)
 		rc = td_xfields_add(f, TD_STR_LIT("Qualifiers"), qualifiers);
-	static const char *const plain[][3] = {
-		{ "Version", NULL, "Version" },	   { "Task", NULL, "Task" },
-		{ "Opcode", NULL, "Opcode" },	   { "Keywords", NULL, "Keywords" },
-		{ "Execution", "ProcessID", "ProcessID" }, { "Execution", "ThreadID", "ThreadID" },
-		{ "Security", "UserID", "UserID" }, { "Correlation", "ActivityID", "ActivityID" },
-		{ "Provider", "Guid", "ProviderGuid" },
+	static const struct {
+		enum sys_part part;
+		const char *attr, *as;
+	} plain[] = {
+		{ S_VERSION, NULL, "Version" },		  { S_TASK, NULL, "Task" },
+		{ S_OPCODE, NULL, "Opcode" },		  { S_KEYWORDS, NULL, "Keywords" },
+		{ S_EXECUTION, "ProcessID", "ProcessID" }, { S_EXECUTION, "ThreadID", "ThreadID" },
+		{ S_SECURITY, "UserID", "UserID" },	  { S_CORRELATION, "ActivityID", "ActivityID" },
+		{ S_PROVIDER, "Guid", "ProviderGuid" },
 	};
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]) && !rc; i++)
-		rc = add_system_field(f, sys, plain[i][0], plain[i][1], plain[i][2]);
+		rc = add_system_field(f, part[plain[i].part], plain[i].attr, plain[i].as);
 	size_t first_data = f->n;
 	const struct td_xnode *ed = td_x_child(ev_el, "EventData");
 	if (!rc && ed)
