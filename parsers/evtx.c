@@ -78,6 +78,7 @@ struct reader {
 	struct td_buf xml;
 	const struct td_read_hints *hints;
 	bool noted_extra;
+	bool tree_only; /* TD_EVTX_TREE set: every record through the tree (tests) */
 	/* Recovered records that could not be read, reported once per chunk. */
 	size_t lost;
 	uint64_t lost_first;
@@ -111,6 +112,39 @@ static bool remember(struct reader *r, uint64_t id)
 	return true;
 }
 
+/* The parts every record gets, whichever way it was read: a record id and
+ * time when the XML had none, the recovered mark, the XML on request. */
+static int finish_record(struct reader *r, struct td_event *ev, uint64_t id, uint64_t written,
+			 uint64_t file_off, bool recovered, const struct td_xnode *root)
+{
+	int rc;
+	if (!ev->record)
+		ev->record = id;
+	if (!ev->time.text.p) {
+		ev->time.ticks = td_time_from_filetime(written);
+		ev->time.zone = TD_ZONE_UTC;
+		ev->time.digits = 7;
+	}
+	if (recovered &&
+	    (rc = td_xfields_push(&r->fields, TD_STR_LIT("recovered"), TD_STR_LIT("true"))))
+		return rc;
+	if (root && r->opt && r->opt->xml) {
+		td_buf_reset(&r->xml);
+		if (td_x_xml(root, &r->xml, 0))
+			return TD_E_NOMEM;
+		if ((rc = td_xfields_push(&r->fields, TD_STR_LIT("xml"),
+					  td_str_make(r->xml.p, r->xml.len))))
+			return rc;
+	}
+	ev->fields = r->fields.items;
+	ev->nfields = r->fields.n;
+	ev->offset = file_off;
+	r->stats->records++;
+	if (recovered)
+		r->stats->recovered++;
+	return td_emit(r->ctx, ev);
+}
+
 /* Reads one record (whole, size checked) and hands its event on. */
 static int emit_record(struct reader *r, struct td_bytes rec, uint64_t file_off, bool recovered)
 {
@@ -124,6 +158,18 @@ static int emit_record(struct reader *r, struct td_bytes rec, uint64_t file_off,
 
 	struct td_evtx_chunk *c = &r->chunk;
 	td_arena_reset(&c->arena);
+	struct td_event ev = { 0 };
+	int rc = TD_E_FORMAT;
+	/* Without XML output most records need no tree: the event comes
+	 * straight from the template skeleton. */
+	if (!(r->opt && r->opt->xml) && !r->tree_only)
+		rc = td_evtx_direct(c, binxml, &r->fields, &ev);
+	if (rc == TD_E_NOMEM)
+		return rc;
+	if (rc == TD_OK)
+		return finish_record(r, &ev, id, written, file_off, recovered, NULL);
+	td_arena_reset(&c->arena);
+	memset(&ev, 0, sizeof(ev));
 	struct td_xnode *root = td_evtx_binxml(c, binxml);
 	const struct td_xnode *ev_el = root ? td_xevent_find(root) : NULL;
 	if (!ev_el) {
@@ -145,8 +191,7 @@ static int emit_record(struct reader *r, struct td_bytes rec, uint64_t file_off,
 		     recovered ? " (recovered)" : "", c->error);
 		return TD_OK;
 	}
-	struct td_event ev = { 0 };
-	int rc = td_xevent_fill(ev_el, &c->arena, &r->fields, &ev);
+	rc = td_xevent_fill(ev_el, &c->arena, &r->fields, &ev);
 	if (rc == TD_E_FORMAT && recovered) {
 		if (!r->lost++) {
 			r->lost_first = file_off;
@@ -162,29 +207,7 @@ static int emit_record(struct reader *r, struct td_bytes rec, uint64_t file_off,
 	}
 	if (rc)
 		return rc;
-	if (!ev.record)
-		ev.record = id;
-	if (!ev.time.text.p) {
-		ev.time.ticks = td_time_from_filetime(written);
-		ev.time.zone = TD_ZONE_UTC;
-		ev.time.digits = 7;
-	}
-	if (recovered && (rc = td_xfields_push(&r->fields, TD_STR_LIT("recovered"), TD_STR_LIT("true"))))
-		return rc;
-	if (r->opt && r->opt->xml) {
-		td_buf_reset(&r->xml);
-		if (td_x_xml(root, &r->xml, 0))
-			return TD_E_NOMEM;
-		if ((rc = td_xfields_push(&r->fields, TD_STR_LIT("xml"), td_str_make(r->xml.p, r->xml.len))))
-			return rc;
-	}
-	ev.fields = r->fields.items;
-	ev.nfields = r->fields.n;
-	ev.offset = file_off;
-	r->stats->records++;
-	if (recovered)
-		r->stats->recovered++;
-	return td_emit(r->ctx, &ev);
+	return finish_record(r, &ev, id, written, file_off, recovered, root);
 }
 
 /* A complete record at pos: signature, size in range, size copy equal. */
@@ -387,7 +410,8 @@ static int read_chunks(struct td_bytes file, const struct td_evtx_header *hdr, s
 		return TD_E_NOMEM;
 	struct td_evtx_stats local = { 0 };
 	*r = (struct reader){ .file = file, .hdr = hdr, .ctx = ctx, .opt = opt,
-			      .stats = stats ? stats : &local, .hints = hints };
+			      .stats = stats ? stats : &local, .hints = hints,
+			      .tree_only = getenv("TD_EVTX_TREE") != NULL };
 	ctx->format = TD_FMT_EVTX;
 	ctx->encoding = TD_ENC_UTF8;
 	td_evtx_chunk_init(&r->chunk);

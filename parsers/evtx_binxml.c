@@ -1030,7 +1030,8 @@ static bool inst_element(struct td_evtx_chunk *c, const struct td_xnode *sk,
 
 /* Template instance: the definition (inline or earlier in the chunk) is
  * expanded with this instance's values. */
-static bool parse_template(struct td_evtx_chunk *c, struct td_bytes *in, struct td_xnode *parent)
+static bool read_instance(struct td_evtx_chunk *c, struct td_bytes *in, uint32_t *def_off_out,
+			  struct td_bytes *def_out, struct subst *s_out)
 {
 	uint8_t t, unknown;
 	uint32_t id, def_off;
@@ -1089,7 +1090,19 @@ static bool parse_template(struct td_evtx_chunk *c, struct td_bytes *in, struct 
 			return false;
 		}
 	}
-	struct subst s = { vals, n };
+	*def_off_out = def_off;
+	*def_out = def;
+	*s_out = (struct subst){ vals, n };
+	return true;
+}
+
+static bool parse_template(struct td_evtx_chunk *c, struct td_bytes *in, struct td_xnode *parent)
+{
+	uint32_t def_off;
+	struct td_bytes def;
+	struct subst s;
+	if (!read_instance(c, in, &def_off, &def, &s))
+		return false;
 	if (++c->depth > TD_EVTX_MAX_DEPTH) {
 		fail(c, *in, "templates nested too deeply");
 		return false;
@@ -1157,4 +1170,238 @@ struct td_xnode *td_evtx_binxml(struct td_evtx_chunk *c, struct td_bytes in)
 	if (!parse_fragment(c, in, root, false, NULL))
 		return NULL;
 	return root;
+}
+
+/* --- the event straight from the skeleton --------------------------------- */
+
+/* Text of a skeleton element for these values: its literal text and
+ * substitutions joined, as add_text builds it.  False when the element holds
+ * elements, arrays or nested BinXML (the tree handles those).  *only_null:
+ * nothing but null optional substitutions (or nothing at all). */
+static bool skel_text(struct td_evtx_chunk *c, const struct td_xnode *k, const struct subst *s,
+		      struct td_str *out, bool *only_null)
+{
+	*out = td_str_make(NULL, 0);
+	*only_null = true;
+	for (const struct td_xnode *p = k->children; p; p = p->next) {
+		struct td_str t;
+		if (p->kind == TD_X_TEXT) {
+			t = p->text;
+		} else if (p->kind == TD_X_SUBST) {
+			struct piece pc;
+			if (!placeholder(c, p->subst, p->optional, s, &pc))
+				return false;
+			if (pc.binxml || pc.array)
+				return false;
+			if (pc.null_optional)
+				continue;
+			t = pc.text;
+		} else {
+			return false;
+		}
+		*only_null = false;
+		if (!t.len)
+			continue;
+		*out = out->len ? concat(c, *out, t) : t;
+	}
+	return true;
+}
+
+/* The value of attribute name of a skeleton element: absent ({NULL, 0})
+ * when it is not there or its optional substitution is null. */
+static struct td_str skel_attr(struct td_evtx_chunk *c, const struct td_xnode *k,
+			       const char *name, const struct subst *s, int64_t *ticks,
+			       bool *has_ticks)
+{
+	size_t len = strlen(name);
+	for (const struct td_xattr *a = k ? k->attrs : NULL; a; a = a->next) {
+		if (a->name.len != len || memcmp(a->name.p, name, len) != 0)
+			continue;
+		if (!a->subst)
+			return a->value;
+		struct piece pc;
+		if (!placeholder(c, a->subst, a->optional, s, &pc))
+			return td_str_make(NULL, 0);
+		if (pc.binxml)
+			pc.text = hex_bytes(c, pc.binxml->data);
+		if (pc.null_optional && !pc.text.len)
+			return td_str_make(NULL, 0);
+		if (pc.has_ticks && ticks) {
+			*ticks = pc.ticks;
+			*has_ticks = true;
+		}
+		return pc.text.p ? pc.text : td_str_make("", 0);
+	}
+	return td_str_make(NULL, 0);
+}
+
+/* Whether the element keeps an attribute for these values. */
+static bool skel_any_attr(struct td_evtx_chunk *c, const struct td_xnode *k, const struct subst *s)
+{
+	for (const struct td_xattr *a = k->attrs; a; a = a->next) {
+		if (!a->subst)
+			return true;
+		struct piece pc;
+		if (!placeholder(c, a->subst, a->optional, s, &pc))
+			return true;
+		if (pc.binxml || !pc.null_optional || pc.text.len)
+			return true;
+	}
+	return false;
+}
+
+/* Text of an optional System part. */
+static bool part_text(struct td_evtx_chunk *c, const struct td_xnode *k, const struct subst *s,
+		      struct td_str *out)
+{
+	bool only_null;
+	*out = td_str_make(NULL, 0);
+	return !k || skel_text(c, k, s, out, &only_null);
+}
+
+/* EventData fields as the tree path names them (xevent.c event_data). */
+static int data_fields(struct td_evtx_chunk *c, const struct td_xnode *ed, const struct subst *s,
+		       struct td_xfields *f)
+{
+	size_t unnamed = 0;
+	for (const struct td_xnode *k = ed->children; k; k = k->next) {
+		if (k->kind == TD_X_SUBST) {
+			struct piece pc;
+			if (!placeholder(c, k->subst, k->optional, s, &pc))
+				return TD_E_FORMAT;
+			if (pc.binxml)
+				return TD_E_FORMAT; /* markup spliced into EventData */
+			continue;
+		}
+		if (k->kind != TD_X_ELEMENT)
+			continue;
+		struct td_str value;
+		bool only_null;
+		if (!skel_text(c, k, s, &value, &only_null))
+			return TD_E_FORMAT;
+		if (only_null && !value.len && !skel_any_attr(c, k, s))
+			continue; /* the tree leaves such an element out */
+		struct td_str local = td_x_local_name(k->name);
+		struct td_str name = skel_attr(c, k, "Name", s, NULL, NULL);
+		if (!name.len && !td_str_eq_cstr(local, "Data"))
+			name = local;
+		if (!name.len) {
+			char tmp[32];
+			int n = snprintf(tmp, sizeof(tmp), "Data[%zu]", ++unnamed);
+			name = td_arena_strdup(&c->arena, td_str_make(tmp, (size_t)n));
+			if (!name.p)
+				return TD_E_NOMEM;
+		}
+		int rc = td_xfields_add(f, name, value);
+		if (rc)
+			return rc;
+	}
+	return TD_OK;
+}
+
+/* A nested BinXML value holding the EventData: a template instance whose
+ * skeleton is one EventData element. */
+static int nested_data(struct td_evtx_chunk *c, struct td_bytes in, struct td_xfields *f)
+{
+	while (in.len && in.p[0] == TOK_FRAGMENT)
+		if (!td_bytes_skip(&in, 4))
+			return TD_E_FORMAT;
+	if (!in.len || (in.p[0] & ~TOK_MORE) != TOK_TEMPLATE || ++c->depth > TD_EVTX_MAX_DEPTH)
+		return TD_E_FORMAT;
+	uint32_t def_off;
+	struct td_bytes def;
+	struct subst s;
+	if (!read_instance(c, &in, &def_off, &def, &s))
+		return TD_E_FORMAT;
+	const struct td_xnode *sk = skeleton(c, def_off, def);
+	if (!sk)
+		return TD_E_FORMAT;
+	int rc = TD_OK;
+	for (const struct td_xnode *k = sk->children; k && !rc; k = k->next) {
+		if (k->kind == TD_X_TEXT)
+			continue;
+		if (k->kind != TD_X_ELEMENT ||
+		    !td_str_eq_cstr(td_x_local_name(k->name), "EventData"))
+			return TD_E_FORMAT;
+		rc = data_fields(c, k, &s, f);
+	}
+	c->depth--;
+	return rc;
+}
+
+int td_evtx_direct(struct td_evtx_chunk *c, struct td_bytes in, struct td_xfields *f,
+		   struct td_event *ev)
+{
+	c->error = NULL;
+	c->work = 0;
+	c->depth = 0;
+	while (in.len && in.p[0] == TOK_FRAGMENT)
+		if (!td_bytes_skip(&in, 4))
+			return TD_E_FORMAT;
+	if (!in.len || (in.p[0] & ~TOK_MORE) != TOK_TEMPLATE)
+		return TD_E_FORMAT;
+	uint32_t def_off;
+	struct td_bytes def;
+	struct subst s;
+	if (!read_instance(c, &in, &def_off, &def, &s))
+		return TD_E_FORMAT;
+	const struct td_xnode *sk = skeleton(c, def_off, def);
+	const struct td_xnode *event = NULL;
+	for (const struct td_xnode *k = sk ? sk->children : NULL; k && !event; k = k->next)
+		if (k->kind == TD_X_ELEMENT && td_str_eq_cstr(td_x_local_name(k->name), "Event"))
+			event = k;
+	const struct td_xnode *sys = NULL;
+	for (const struct td_xnode *k = event ? event->children : NULL; k && !sys; k = k->next)
+		if (k->kind == TD_X_ELEMENT && td_str_eq_cstr(td_x_local_name(k->name), "System"))
+			sys = k;
+	if (!sys)
+		return TD_E_FORMAT;
+	const struct td_xnode *part[S_PARTS];
+	td_xevent_parts(sys, part);
+	struct td_xsystem x = { 0 };
+	x.provider = skel_attr(c, part[S_PROVIDER], "Name", &s, NULL, NULL);
+	if (!x.provider.p)
+		x.provider = skel_attr(c, part[S_PROVIDER], "EventSourceName", &s, NULL, NULL);
+	x.guid = skel_attr(c, part[S_PROVIDER], "Guid", &s, NULL, NULL);
+	x.qualifiers = skel_attr(c, part[S_EVENTID], "Qualifiers", &s, NULL, NULL);
+	x.time = skel_attr(c, part[S_TIMECREATED], "SystemTime", &s, &x.ticks, &x.has_ticks);
+	x.activity = skel_attr(c, part[S_CORRELATION], "ActivityID", &s, NULL, NULL);
+	x.pid = skel_attr(c, part[S_EXECUTION], "ProcessID", &s, NULL, NULL);
+	x.tid = skel_attr(c, part[S_EXECUTION], "ThreadID", &s, NULL, NULL);
+	x.user = skel_attr(c, part[S_SECURITY], "UserID", &s, NULL, NULL);
+	if (!part_text(c, part[S_EVENTID], &s, &x.event_id) ||
+	    !part_text(c, part[S_VERSION], &s, &x.version) ||
+	    !part_text(c, part[S_LEVEL], &s, &x.level) ||
+	    !part_text(c, part[S_TASK], &s, &x.task) ||
+	    !part_text(c, part[S_OPCODE], &s, &x.opcode) ||
+	    !part_text(c, part[S_KEYWORDS], &s, &x.keywords) ||
+	    !part_text(c, part[S_RECORDID], &s, &x.record_id) ||
+	    !part_text(c, part[S_CHANNEL], &s, &x.channel) ||
+	    !part_text(c, part[S_COMPUTER], &s, &x.computer) || c->error)
+		return TD_E_FORMAT;
+	int rc = td_xevent_system(&x, f, ev);
+	if (rc)
+		return rc;
+	size_t first_data = f->n;
+	for (const struct td_xnode *k = event->children; k && !rc; k = k->next) {
+		if (k == sys || k->kind == TD_X_TEXT)
+			continue;
+		if (k->kind == TD_X_SUBST) {
+			struct piece pc;
+			if (!placeholder(c, k->subst, k->optional, &s, &pc))
+				return TD_E_FORMAT;
+			if (pc.binxml)
+				rc = nested_data(c, pc.binxml->data, f);
+			else if (pc.array)
+				return TD_E_FORMAT;
+			continue;
+		}
+		if (k->kind != TD_X_ELEMENT ||
+		    !td_str_eq_cstr(td_x_local_name(k->name), "EventData"))
+			return TD_E_FORMAT; /* UserData, RenderingInfo, ...: the tree path */
+		rc = data_fields(c, k, &s, f);
+	}
+	if (rc || c->error)
+		return rc ? rc : TD_E_FORMAT;
+	return td_xevent_finish(ev, first_data, &c->arena, f);
 }

@@ -54,6 +54,12 @@ void td_evtx_chunk_release(struct td_evtx_chunk *c);
 /* Expands the BinXML of one record (starting at in, which lies inside the
  * chunk) under a root node; NULL with c->error set on failure. */
 struct td_xnode *td_evtx_binxml(struct td_evtx_chunk *c, struct td_bytes in);
+/* Fills ev and f straight from the record's template skeleton, without
+ * building its tree: TD_OK, TD_E_NOMEM, or TD_E_FORMAT when the record needs
+ * the tree (no skeleton, arrays, UserData, nested markup, damage); the
+ * caller then uses td_evtx_binxml() and td_xevent_fill(). */
+int td_evtx_direct(struct td_evtx_chunk *c, struct td_bytes in, struct td_xfields *f,
+		   struct td_event *ev);
 /* Renders a value as text into the record arena (arrays: items joined with
  * ", "); 0-length string for null.  *ticks is set for time values. */
 struct td_str td_evtx_value_text(struct td_evtx_chunk *c, const struct td_xvalue *v,

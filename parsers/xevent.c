@@ -73,7 +73,7 @@ int td_x_add_attr(struct td_arena *a, struct td_xnode *el, struct td_str name, s
 }
 
 /* The name without a namespace prefix. */
-static struct td_str local_name(struct td_str s)
+struct td_str td_x_local_name(struct td_str s)
 {
 	ptrdiff_t colon = td_str_find_char(s, ':');
 	return colon < 0 ? s : td_str_slice(s, (size_t)colon + 1, s.len);
@@ -116,7 +116,7 @@ const struct td_xnode *td_xevent_find(const struct td_xnode *root)
 {
 	if (!root)
 		return NULL;
-	if (root->kind == TD_X_ELEMENT && td_str_eq_cstr(local_name(root->name), "Event"))
+	if (root->kind == TD_X_ELEMENT && td_str_eq_cstr(td_x_local_name(root->name), "Event"))
 		return root;
 	return td_x_child(root, "Event");
 }
@@ -245,25 +245,7 @@ int td_xfields_add(struct td_xfields *f, struct td_str name, struct td_str value
 	return td_xfields_push(f, name, value);
 }
 
-static int add_system_field(struct td_xfields *f, const struct td_xnode *n, const char *attr,
-			    const char *as)
-{
-	if (!n)
-		return TD_OK;
-	struct td_str v = attr ? td_x_attr(n, attr) : td_str_trim(td_x_text(n));
-	if (!v.p || !v.len)
-		return TD_OK;
-	return td_xfields_add(f, td_str_cstr(as), v);
-}
-
-/* The parts of System, found in one pass over its children. */
-enum sys_part {
-	S_PROVIDER, S_EVENTID, S_VERSION, S_LEVEL, S_TASK, S_OPCODE, S_KEYWORDS,
-	S_TIMECREATED, S_RECORDID, S_CORRELATION, S_EXECUTION, S_CHANNEL, S_COMPUTER,
-	S_SECURITY, S_PARTS
-};
-
-static void system_parts(const struct td_xnode *sys, const struct td_xnode **part)
+void td_xevent_parts(const struct td_xnode *sys, const struct td_xnode **part)
 {
 	static const struct td_str names[S_PARTS] = {
 		TD_STR_LIT("Provider"), TD_STR_LIT("EventID"),	     TD_STR_LIT("Version"),
@@ -277,7 +259,7 @@ static void system_parts(const struct td_xnode *sys, const struct td_xnode **par
 	for (const struct td_xnode *k = sys->children; k; k = k->next) {
 		if (k->kind != TD_X_ELEMENT)
 			continue;
-		struct td_str name = local_name(k->name);
+		struct td_str name = td_x_local_name(k->name);
 		for (int i = 0; i < S_PARTS; i++)
 			if (!part[i] && name.len == names[i].len &&
 			    memcmp(name.p, names[i].p, name.len) == 0) {
@@ -312,14 +294,14 @@ static enum td_level level_of(struct td_str s)
 	return TD_LEVEL_NONE;
 }
 
-static void time_of(const struct td_xnode *tc, struct td_time *t)
+static void time_of(const struct td_xsystem *x, struct td_time *t)
 {
-	struct td_str st = td_x_attr(tc, "SystemTime");
+	struct td_str st = x->time;
 	if (!st.p)
 		return;
 	t->text = st;
-	if (tc->has_attr_ticks) {
-		t->ticks = tc->attr_ticks;
+	if (x->has_ticks) {
+		t->ticks = x->ticks;
 		t->zone = TD_ZONE_UTC;
 		t->digits = 7;
 		return;
@@ -347,7 +329,7 @@ static int event_data(const struct td_xnode *ed, struct td_arena *a, struct td_x
 	for (const struct td_xnode *k = ed->children; k; k = k->next) {
 		if (k->kind != TD_X_ELEMENT)
 			continue;
-		struct td_str local = local_name(k->name);
+		struct td_str local = td_x_local_name(k->name);
 		struct td_str name = td_x_attr(k, "Name");
 		struct td_str value = td_x_text(k);
 		if (!name.len && !td_str_eq_cstr(local, "Data"))
@@ -380,7 +362,7 @@ static int user_data(const struct td_xnode *n, struct td_arena *a, struct td_xfi
 			return rc;
 	}
 	if (leaf && depth > 1) {
-		struct td_str name = local_name(n->name);
+		struct td_str name = td_x_local_name(n->name);
 		if (!name.len && !(name = insert_name(a, "UserData", f->n + 1)).p)
 			return TD_E_NOMEM;
 		return td_xfields_add(f, name, td_x_text(n));
@@ -426,51 +408,91 @@ static int data_message(struct td_arena *a, const struct td_xfields *f, size_t f
 	return TD_OK;
 }
 
-int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_xfields *f,
-		   struct td_event *ev)
+int td_xevent_system(const struct td_xsystem *x, struct td_xfields *f, struct td_event *ev)
 {
 	f->n = 0;
 	f->dropped = 0;
-	const struct td_xnode *sys = td_x_child(ev_el, "System");
-	if (!sys)
-		return TD_E_FORMAT;
-	const struct td_xnode *part[S_PARTS];
-	system_parts(sys, part);
-	const struct td_xnode *prov = part[S_PROVIDER];
-	ev->provider = td_x_attr(prov, "Name");
-	if (!ev->provider.p)
-		ev->provider = td_x_attr(prov, "EventSourceName");
-	const struct td_xnode *id = part[S_EVENTID];
+	ev->provider = x->provider;
 	bool ok;
-	uint64_t v = number(td_x_text(id), &ok);
+	uint64_t v = number(x->event_id, &ok);
 	if (ok && v <= UINT32_MAX) {
 		ev->has_event_id = true;
 		ev->event_id = (uint32_t)v;
 	}
-	ev->level = level_of(td_x_text(part[S_LEVEL]));
-	time_of(part[S_TIMECREATED], &ev->time);
-	v = number(td_x_text(part[S_RECORDID]), &ok);
+	ev->level = level_of(x->level);
+	time_of(x, &ev->time);
+	v = number(x->record_id, &ok);
 	if (ok)
 		ev->record = v;
-	ev->host = td_str_trim(td_x_text(part[S_COMPUTER]));
-	ev->channel = td_str_trim(td_x_text(part[S_CHANNEL]));
-
-	int rc = TD_OK;
-	struct td_str qualifiers = td_x_attr(id, "Qualifiers");
-	if (qualifiers.len)
-		rc = td_xfields_add(f, TD_STR_LIT("Qualifiers"), qualifiers);
-	static const struct {
-		enum sys_part part;
-		const char *attr, *as;
+	ev->host = td_str_trim(x->computer);
+	ev->channel = td_str_trim(x->channel);
+	const struct {
+		struct td_str value;
+		bool trim;
+		const char *as;
 	} plain[] = {
-		{ S_VERSION, NULL, "Version" },		  { S_TASK, NULL, "Task" },
-		{ S_OPCODE, NULL, "Opcode" },		  { S_KEYWORDS, NULL, "Keywords" },
-		{ S_EXECUTION, "ProcessID", "ProcessID" }, { S_EXECUTION, "ThreadID", "ThreadID" },
-		{ S_SECURITY, "UserID", "UserID" },	  { S_CORRELATION, "ActivityID", "ActivityID" },
-		{ S_PROVIDER, "Guid", "ProviderGuid" },
+		{ x->qualifiers, false, "Qualifiers" }, { x->version, true, "Version" },
+		{ x->task, true, "Task" },		 { x->opcode, true, "Opcode" },
+		{ x->keywords, true, "Keywords" },	 { x->pid, false, "ProcessID" },
+		{ x->tid, false, "ThreadID" },		 { x->user, false, "UserID" },
+		{ x->activity, false, "ActivityID" },	 { x->guid, false, "ProviderGuid" },
 	};
-	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]) && !rc; i++)
-		rc = add_system_field(f, part[plain[i].part], plain[i].attr, plain[i].as);
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		struct td_str val = plain[i].trim ? td_str_trim(plain[i].value) : plain[i].value;
+		if (!val.p || !val.len)
+			continue;
+		int rc = td_xfields_add(f, td_str_cstr(plain[i].as), val);
+		if (rc)
+			return rc;
+	}
+	return TD_OK;
+}
+
+int td_xevent_finish(struct td_event *ev, size_t first_data, struct td_arena *a,
+		     struct td_xfields *f)
+{
+	ev->fields = f->items;
+	ev->nfields = f->n;
+	int rc = td_evmsg_render(ev, first_data, TD_WIN_AUTO, a, &ev->message);
+	if (rc != TD_E_FORMAT)
+		return rc;
+	return data_message(a, f, first_data, &ev->message);
+}
+
+int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_xfields *f,
+		   struct td_event *ev)
+{
+	const struct td_xnode *sys = td_x_child(ev_el, "System");
+	if (!sys)
+		return TD_E_FORMAT;
+	const struct td_xnode *part[S_PARTS];
+	td_xevent_parts(sys, part);
+	struct td_xsystem x = {
+		.provider = td_x_attr(part[S_PROVIDER], "Name"),
+		.guid = td_x_attr(part[S_PROVIDER], "Guid"),
+		.event_id = td_x_text(part[S_EVENTID]),
+		.qualifiers = td_x_attr(part[S_EVENTID], "Qualifiers"),
+		.version = td_x_text(part[S_VERSION]),
+		.level = td_x_text(part[S_LEVEL]),
+		.task = td_x_text(part[S_TASK]),
+		.opcode = td_x_text(part[S_OPCODE]),
+		.keywords = td_x_text(part[S_KEYWORDS]),
+		.time = td_x_attr(part[S_TIMECREATED], "SystemTime"),
+		.record_id = td_x_text(part[S_RECORDID]),
+		.activity = td_x_attr(part[S_CORRELATION], "ActivityID"),
+		.pid = td_x_attr(part[S_EXECUTION], "ProcessID"),
+		.tid = td_x_attr(part[S_EXECUTION], "ThreadID"),
+		.channel = td_x_text(part[S_CHANNEL]),
+		.computer = td_x_text(part[S_COMPUTER]),
+		.user = td_x_attr(part[S_SECURITY], "UserID"),
+	};
+	if (!x.provider.p)
+		x.provider = td_x_attr(part[S_PROVIDER], "EventSourceName");
+	if (part[S_TIMECREATED] && part[S_TIMECREATED]->has_attr_ticks) {
+		x.ticks = part[S_TIMECREATED]->attr_ticks;
+		x.has_ticks = true;
+	}
+	int rc = td_xevent_system(&x, f, ev);
 	size_t first_data = f->n;
 	const struct td_xnode *ed = td_x_child(ev_el, "EventData");
 	if (!rc && ed)
@@ -480,17 +502,13 @@ int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_x
 		rc = user_data(ud, a, f, 0);
 	if (rc)
 		return rc;
-	ev->fields = f->items;
-	ev->nfields = f->n;
-
 	const struct td_xnode *ri = td_x_child(ev_el, "RenderingInfo");
 	struct td_str rendered = td_str_trim(td_x_text(td_x_child(ri, "Message")));
 	if (rendered.len) {
+		ev->fields = f->items;
+		ev->nfields = f->n;
 		ev->message = rendered;
 		return TD_OK;
 	}
-	rc = td_evmsg_render(ev, first_data, TD_WIN_AUTO, a, &ev->message);
-	if (rc != TD_E_FORMAT)
-		return rc;
-	return data_message(a, f, first_data, &ev->message);
+	return td_xevent_finish(ev, first_data, a, f);
 }

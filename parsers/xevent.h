@@ -101,6 +101,34 @@ int td_xfields_add(struct td_xfields *f, struct td_str name, struct td_str value
  * "recovered"). */
 int td_xfields_push(struct td_xfields *f, struct td_str name, struct td_str value) TD_WUR;
 
+/* The System values of an event, as text (NULL: absent), from whichever
+ * representation (a tree, an EVTX template skeleton). */
+struct td_xsystem {
+	struct td_str provider, guid, event_id, qualifiers, version, level, task, opcode,
+		keywords, time, record_id, activity, pid, tid, channel, computer, user;
+	int64_t ticks; /* the time as a FILETIME value, when has_ticks */
+	bool has_ticks;
+};
+
+/* The parts of System, found in one pass over its children. */
+enum td_xsys_part {
+	S_PROVIDER, S_EVENTID, S_VERSION, S_LEVEL, S_TASK, S_OPCODE, S_KEYWORDS,
+	S_TIMECREATED, S_RECORDID, S_CORRELATION, S_EXECUTION, S_CHANNEL, S_COMPUTER,
+	S_SECURITY, S_PARTS
+};
+void td_xevent_parts(const struct td_xnode *sys, const struct td_xnode **part);
+/* The name without a namespace prefix. */
+struct td_str td_x_local_name(struct td_str s);
+
+/* Sets ev's provider, id, level, time, record, host and channel from x and
+ * starts f with the other System values (Qualifiers, Version, Task, Opcode,
+ * Keywords, ProcessID, ThreadID, UserID, ActivityID, ProviderGuid). */
+int td_xevent_system(const struct td_xsystem *x, struct td_xfields *f, struct td_event *ev) TD_WUR;
+/* Sets ev's fields from f and its message: the provider's template when
+ * known (evmsg.h), else the values from f->items[first_data] on. */
+int td_xevent_finish(struct td_event *ev, size_t first_data, struct td_arena *a,
+		     struct td_xfields *f) TD_WUR;
+
 /* Fills ev (provider, id, level, time, record, host, channel, message) and
  * f from the Event element ev_el; strings point into the tree or the arena.
  * Returns TD_OK, TD_E_NOMEM, or TD_E_FORMAT when ev_el has no System part.

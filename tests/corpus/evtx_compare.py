@@ -2,6 +2,8 @@
 """Compares tlsdiag's EVTX reader with libevtx (evtxexport) and python-evtx.
 
 For every .evtx listed in the corpus MANIFEST.tsv:
+  * the events are the same whether records are read through the tree or
+    straight from the template skeletons (TD_EVTX_TREE=1 forces the tree);
   * tlsdiag must exit 0 and return at least as many records as libevtx and
     python-evtx found (MANIFEST columns, measured with the Debian packages),
     except for the differences listed in KNOWN (explained in README.md);
@@ -192,6 +194,15 @@ def run(cmd, timeout=600):
     return p.stdout.decode('utf-8', 'replace'), p.returncode
 
 
+def run_env(cmd, env, timeout=600):
+    try:
+        p = subprocess.run(cmd, capture_output=True, timeout=timeout,
+                           env=dict(os.environ, **env))
+    except subprocess.TimeoutExpired:
+        return None, -1
+    return p.stdout.decode('utf-8', 'replace'), p.returncode
+
+
 def by_record(evs):
     out = {}
     for e in evs:
@@ -212,6 +223,12 @@ def check_file(tlsdiag, corpus, row, index, have_libevtx, have_python):
         return name, ['tlsdiag events exited %s' % rc], 0
     ours_list = events(text)
     ours = by_record(ours_list)
+    # Without XML output most records skip the tree (evtx_binxml.c
+    # td_evtx_direct); TD_EVTX_TREE=1 forces the tree: both must agree.
+    direct, _ = run([tlsdiag, 'events', path])
+    tree, _ = run_env([tlsdiag, 'events', path], {'TD_EVTX_TREE': '1'})
+    if direct != tree:
+        problems.append('the direct and the tree path give different events')
     lib = int(row['records_libevtx'] or 0)
     pyc = row['records_python_evtx']
     pyc = int(pyc) if pyc.isdigit() else 0
