@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	td_diag_init(&diag, 20);
 	struct td_parse_ctx ctx = { .cb = check, .user = &size, .diag = &diag,
 				    .path = TD_STR_LIT("fuzz.evtx") };
-	struct td_evtx_options opt = { .xml = true, .recover = true };
+	struct td_evtx_options opt = { .xml = size % 2 == 0, .recover = true };
 	struct td_evtx_stats stats;
 	int rc = td_evtx_parse(td_bytes_make(data, size), &ctx, &opt, &stats, NULL);
 	if (rc != TD_OK && rc != TD_E_FORMAT && rc != TD_E_NOMEM)
