@@ -743,6 +743,19 @@ static void expand_array(struct td_evtx_chunk *c, struct td_xnode *parent, struc
 	}
 }
 
+/* The end of an element: it repeats per item of an array value, and one
+ * whose only content was a null optional substitution is left out, as
+ * Windows renders it. */
+static void close_element(struct td_evtx_chunk *c, struct td_xnode *parent, struct td_xnode *el,
+			  const struct td_xvalue *array, bool null_optional)
+{
+	c->depth--;
+	if (array)
+		expand_array(c, parent, el, array);
+	if (null_optional && !el->children && !el->attrs)
+		unlink_last(parent, el);
+}
+
 /* Element content up to its end token. */
 static bool parse_content(struct td_evtx_chunk *c, struct td_bytes *in, struct td_xnode *el,
 			  bool in_template, const struct subst *s, const struct td_xvalue **array,
@@ -873,13 +886,7 @@ static bool parse_element(struct td_evtx_chunk *c, struct td_bytes *in, struct t
 		fail(c, *in, "element start not closed");
 		return false;
 	}
-	c->depth--;
-	if (array)
-		expand_array(c, parent, el, array);
-	/* An element whose only content was a null optional substitution is
-	 * left out, as Windows renders it. */
-	if (null_optional && !el->children && !el->attrs)
-		unlink_last(parent, el);
+	close_element(c, parent, el, array, null_optional);
 	return true;
 }
 
@@ -1020,11 +1027,7 @@ static bool inst_element(struct td_evtx_chunk *c, const struct td_xnode *sk,
 	bool null_optional = false;
 	if (!inst_children(c, sk, el, s, &array, &null_optional))
 		return false;
-	c->depth--;
-	if (array)
-		expand_array(c, parent, el, array);
-	if (null_optional && !el->children && !el->attrs)
-		unlink_last(parent, el);
+	close_element(c, parent, el, array, null_optional);
 	return true;
 }
 
@@ -1281,18 +1284,8 @@ static int data_fields(struct td_evtx_chunk *c, const struct td_xnode *ed, const
 			return TD_E_FORMAT;
 		if (only_null && !value.len && !skel_any_attr(c, k, s))
 			continue; /* the tree leaves such an element out */
-		struct td_str local = td_x_local_name(k->name);
-		struct td_str name = skel_attr(c, k, "Name", s, NULL, NULL);
-		if (!name.len && !td_str_eq_cstr(local, "Data"))
-			name = local;
-		if (!name.len) {
-			char tmp[32];
-			int n = snprintf(tmp, sizeof(tmp), "Data[%zu]", ++unnamed);
-			name = td_arena_strdup(&c->arena, td_str_make(tmp, (size_t)n));
-			if (!name.p)
-				return TD_E_NOMEM;
-		}
-		int rc = td_xfields_add(f, name, value);
+		int rc = td_xevent_data_field(&c->arena, f, k->name,
+					      skel_attr(c, k, "Name", s, NULL, NULL), value, &unnamed);
 		if (rc)
 			return rc;
 	}

@@ -323,22 +323,28 @@ static struct td_str insert_name(struct td_arena *a, const char *base, size_t i)
 	return td_arena_strdup(a, td_str_make(tmp, (size_t)n));
 }
 
+int td_xevent_data_field(struct td_arena *a, struct td_xfields *f, struct td_str element,
+			 struct td_str name_attr, struct td_str value, size_t *unnamed)
+{
+	struct td_str local = td_x_local_name(element);
+	struct td_str name = name_attr;
+	if (!name.len && !td_str_eq_cstr(local, "Data"))
+		name = local;
+	if (!name.len) /* unnamed <Data>, or a nameless element */
+		name = insert_name(a, "Data", ++*unnamed);
+	if (!name.p)
+		return TD_E_NOMEM;
+	return td_xfields_add(f, name, value);
+}
+
 static int event_data(const struct td_xnode *ed, struct td_arena *a, struct td_xfields *f)
 {
 	size_t unnamed = 0;
 	for (const struct td_xnode *k = ed->children; k; k = k->next) {
 		if (k->kind != TD_X_ELEMENT)
 			continue;
-		struct td_str local = td_x_local_name(k->name);
-		struct td_str name = td_x_attr(k, "Name");
-		struct td_str value = td_x_text(k);
-		if (!name.len && !td_str_eq_cstr(local, "Data"))
-			name = local;
-		if (!name.len) /* unnamed <Data>, or a nameless element */
-			name = insert_name(a, "Data", ++unnamed);
-		if (!name.p)
-			return TD_E_NOMEM;
-		int rc = td_xfields_add(f, name, value);
+		int rc = td_xevent_data_field(a, f, k->name, td_x_attr(k, "Name"), td_x_text(k),
+					      &unnamed);
 		if (rc)
 			return rc;
 	}

@@ -110,6 +110,11 @@ struct td_xsystem {
 	bool has_ticks;
 };
 
+/* Adds an EventData value as a field: named by its Name attribute, else by
+ * its element (other than Data), else "Data[n]" counting *unnamed. */
+int td_xevent_data_field(struct td_arena *a, struct td_xfields *f, struct td_str element,
+			 struct td_str name_attr, struct td_str value, size_t *unnamed) TD_WUR;
+
 /* The parts of System, found in one pass over its children. */
 enum td_xsys_part {
 	S_PROVIDER, S_EVENTID, S_VERSION, S_LEVEL, S_TASK, S_OPCODE, S_KEYWORDS,
