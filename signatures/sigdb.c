@@ -232,7 +232,7 @@ static uint32_t formats_from_list(struct loader *L, const char *list, int line, 
 				1u << TD_FMT_EVENTCSV;
 		} else if (strcmp(tok, "text") == 0) {
 			mask |= 1u << TD_FMT_CMTRACE | 1u << TD_FMT_SMSTRACE | 1u << TD_FMT_ERRORLOG |
-				1u << TD_FMT_APPTEXT | 1u << TD_FMT_PLAIN;
+				1u << TD_FMT_APPTEXT | 1u << TD_FMT_PLAIN | 1u << TD_FMT_SVCLOG;
 		} else {
 			enum td_format f = td_format_from_name(td_str_cstr(tok));
 			if (f == TD_FMT_UNKNOWN)
