@@ -36,6 +36,7 @@ enum td_format {
 	TD_FMT_EVENTTEXT, /* Event Viewer "copy details as text", PowerShell Format-List */
 	TD_FMT_EVENTCSV,  /* Event Viewer CSV/TSV, PowerShell Export-Csv */
 	TD_FMT_SVCLOG,    /* WCF trace (E2ETraceEvent records) */
+	TD_FMT_REGISTRY,  /* .reg exports and reg query output */
 	TD_FMT_COUNT
 };
 
