@@ -187,13 +187,9 @@ START_TEST(window_boundary_and_utf16)
 	}
 	td_test_events_release(&t);
 	/* UTF-16LE without a BOM gives the same first events. */
-	size_t small = 2000;
-	char *w = malloc(2 * small);
-	for (size_t i = 0; i < small; i++) {
-		w[2 * i] = big[i];
-		w[2 * i + 1] = 0;
-	}
-	td_test_parse(NULL, w, 2 * small, &t);
+	size_t wlen;
+	unsigned char *w = td_test_utf16le(big, 2000, 0, &wlen);
+	td_test_parse(NULL, w, wlen, &t);
 	ck_assert_int_eq(t.info.format, TD_FMT_APPTEXT);
 	ck_assert_str_eq(t.ev[0].message, "record 0\r\nSystem.Net.WebException: boom 0\r\n   at A.B()\r\n   at C.D()");
 	td_test_events_release(&t);

@@ -229,14 +229,9 @@ START_TEST(window_boundary_and_utf16)
 	for (size_t i = 0, seen = 0; small < n && seen < 200; small++)
 		if (big[small] == '>' && small + 2 < n && big[small + 1] == '\r')
 			seen++, small += 2, i++;
-	char *wide = malloc(2 * small + 2);
-	wide[0] = (char)0xFF;
-	wide[1] = (char)0xFE;
-	for (size_t i = 0; i < small; i++) {
-		wide[2 + 2 * i] = big[i];
-		wide[3 + 2 * i] = 0;
-	}
-	td_test_parse(NULL, wide, 2 * small + 2, &t);
+	size_t wlen;
+	unsigned char *wide = td_test_utf16le(big, small, 1, &wlen);
+	td_test_parse(NULL, wide, wlen, &t);
 	ck_assert_int_eq(t.info.format, TD_FMT_CMTRACE);
 	ck_assert_uint_eq(t.n, 200);
 	ck_assert_str_eq(td_test_field(&t.ev[199], "thread"), "199");

@@ -289,13 +289,10 @@ START_TEST(utf16_exports)
 	/* PowerShell 5.1 writes UTF-16LE with a BOM. */
 	const char *ascii = "Level,Date and Time,Source,Event ID,Task Category\r\n"
 			    "Error,10/7/2016 6:38:24 PM,Schannel,36887,None,\"alert code is 70.\"\r\n";
-	size_t n = strlen(ascii);
-	unsigned char *u = malloc(2 + 2 * n);
-	u[0] = 0xff, u[1] = 0xfe;
-	for (size_t i = 0; i < n; i++)
-		u[2 + 2 * i] = (unsigned char)ascii[i], u[3 + 2 * i] = 0;
+	size_t ulen;
+	unsigned char *u = td_test_utf16le(ascii, strlen(ascii), 1, &ulen);
 	struct td_test_events t;
-	td_test_parse(NULL, u, 2 + 2 * n, &t);
+	td_test_parse(NULL, u, ulen, &t);
 	ck_assert_int_eq(t.info.format, TD_FMT_EVENTCSV);
 	ck_assert_uint_eq(t.n, 1);
 	ck_assert_uint_eq(t.ev[0].event_id, 36887);

@@ -24,13 +24,10 @@ static const char reg[] =
 
 START_TEST(reg_export_in_utf16)
 {
-	size_t n = strlen(reg);
-	unsigned char *u = malloc(2 + 2 * n);
-	u[0] = 0xff, u[1] = 0xfe;
-	for (size_t i = 0; i < n; i++)
-		u[2 + 2 * i] = (unsigned char)reg[i], u[3 + 2 * i] = 0;
+	size_t ulen;
+	unsigned char *u = td_test_utf16le(reg, strlen(reg), 1, &ulen);
 	struct td_test_events t;
-	td_test_parse(NULL, u, 2 + 2 * n, &t);
+	td_test_parse(NULL, u, ulen, &t);
 	ck_assert_int_eq(t.info.format, TD_FMT_REGISTRY);
 	ck_assert_uint_eq(t.n, 9);
 	ck_assert_uint_eq(t.diag.n, 0);

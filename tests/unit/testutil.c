@@ -142,3 +142,20 @@ char *td_test_read_file(const char *path, size_t *len)
 	*len = got;
 	return buf;
 }
+
+unsigned char *td_test_utf16le(const char *ascii, size_t n, int bom, size_t *len)
+{
+	size_t head = bom ? 2 : 0;
+	unsigned char *u = malloc(head + 2 * n + 1);
+	ck_assert_ptr_nonnull(u);
+	if (bom) {
+		u[0] = 0xff;
+		u[1] = 0xfe;
+	}
+	for (size_t i = 0; i < n; i++) {
+		u[head + 2 * i] = (unsigned char)ascii[i];
+		u[head + 2 * i + 1] = 0;
+	}
+	*len = head + 2 * n;
+	return u;
+}

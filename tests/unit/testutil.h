@@ -51,6 +51,9 @@ const char *td_test_field(const struct td_test_event *ev, const char *name);
 size_t td_test_truncations(const struct td_text_parser *p, const char *data, size_t len,
 			   size_t max_events);
 
+/* ASCII text as UTF-16LE (with a BOM when bom is set); malloc'ed, *len bytes. */
+unsigned char *td_test_utf16le(const char *ascii, size_t n, int bom, size_t *len);
+
 /* Reads a whole file into a malloc'ed buffer; NULL if missing. */
 char *td_test_read_file(const char *path, size_t *len);
 
