@@ -80,6 +80,9 @@ static void from_fields(struct found *f, const struct td_sigdb *db, const struct
 		add(f, td_sigdb_explain(db, TD_EXPLAIN_CIPHER_SUITE, v));
 	if (number(td_event_field(ev, "Protocol"), &v))
 		flags(f, db, TD_EXPLAIN_PROTOCOL, v);
+	/* A registry protocol mask (WinHTTP DefaultSecureProtocols). */
+	if (td_event_field(ev, "protocols").p && number(td_event_field(ev, "data"), &v))
+		flags(f, db, TD_EXPLAIN_PROTOCOL, v);
 	for (size_t i = 0; i < sizeof(status_fields) / sizeof(status_fields[0]); i++)
 		if (number(td_event_field(ev, status_fields[i]), &v) && v > 255)
 			status(f, db, v);

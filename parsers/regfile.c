@@ -4,7 +4,9 @@
  * One event per value: the fields "key", "value" (the name; "" for the
  * default value), "type" (REG_DWORD, REG_SZ, ...), "data" (DWORD and QWORD
  * in decimal, strings unescaped, REG_MULTI_SZ items one per line, binary in
- * hex) and "deleted" = "true" for "name"=- and [-key] lines.  The message
+ * hex) and "deleted" = "true" for "name"=- and [-key] lines.  The protocol
+ * bit masks of WinHTTP's DefaultSecureProtocols and WinINet's SecureProtocols
+ * are also decoded into "protocols" ("TLS 1.1, TLS 1.2"; kb/REGISTRY.md 7).  The message
  * reads "key\name = data (type)".  Continuation lines (a trailing '\') are
  * joined; the event's line is the value's first line.
  */
@@ -137,6 +139,35 @@ static struct td_str decimal(struct td_arena *a, uint64_t v)
 	return td_arena_strdup(a, td_str_make(tmp, n > 0 ? (size_t)n : 0));
 }
 
+/* "SSL 3.0, TLS 1.0" for a WinHTTP/WinINet protocol mask; NULL when the
+ * value is not one. */
+static struct td_str protocol_names(struct td_arena *a, struct td_str name, struct td_str type,
+				    struct td_str data)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} bits[] = {
+		{ 0x8, "SSL 2.0" },   { 0x20, "SSL 3.0" },  { 0x80, "TLS 1.0" },
+		{ 0x200, "TLS 1.1" }, { 0x800, "TLS 1.2" }, { 0x2000, "TLS 1.3" },
+	};
+	uint64_t v;
+	if ((!td_str_ieq_cstr(name, "DefaultSecureProtocols") &&
+	     !td_str_ieq_cstr(name, "SecureProtocols")) ||
+	    !td_str_eq_cstr(type, "REG_DWORD") || !data.len ||
+	    td_str_parse_udec(data, 10, &v) != data.len)
+		return td_str_make(NULL, 0);
+	char tmp[128];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (v & bits[i].bit)
+			n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "%s%s", n ? ", " : "",
+					      bits[i].name);
+	if (!n)
+		n = (size_t)snprintf(tmp, sizeof(tmp), "none");
+	return td_arena_strdup(a, td_str_make(tmp, n));
+}
+
 static int emit_value(struct rg_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,
 		      uint64_t line, uint64_t line_end, size_t off, struct td_str name,
 		      const char *type, struct td_str data, bool deleted)
@@ -153,6 +184,9 @@ static int emit_value(struct rg_state *st, struct td_parse_ctx *ctx, const struc
 		rc = td_xfields_add(&x->fields, TD_STR_LIT("data"), data);
 	if (!rc && deleted)
 		rc = td_xfields_add(&x->fields, TD_STR_LIT("deleted"), TD_STR_LIT("true"));
+	struct td_str protocols = protocol_names(&x->arena, name, td_str_cstr(type), data);
+	if (!rc && protocols.p)
+		rc = td_xfields_add(&x->fields, TD_STR_LIT("protocols"), protocols);
 	if (rc)
 		return rc;
 	size_t cap = key.len + name.len + data.len + 64;

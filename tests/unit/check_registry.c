@@ -1,6 +1,7 @@
 /* Unit tests for parsers/regfile.c (.reg exports and reg query output). */
 #include <check.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parser.h"
@@ -71,6 +72,36 @@ START_TEST(reg_query_output)
 }
 END_TEST
 
+/* Every bit of WinHTTP's DefaultSecureProtocols, and the usual masks. */
+START_TEST(protocol_mask_bits)
+{
+	static const struct {
+		const char *dword, *want;
+	} cases[] = {
+		{ "00000008", "SSL 2.0" },	 { "00000020", "SSL 3.0" },
+		{ "00000080", "TLS 1.0" },	 { "00000200", "TLS 1.1" },
+		{ "00000800", "TLS 1.2" },	 { "00002000", "TLS 1.3" },
+		{ "000000a0", "SSL 3.0, TLS 1.0" }, { "00000a00", "TLS 1.1, TLS 1.2" },
+		{ "00000a80", "TLS 1.0, TLS 1.1, TLS 1.2" },
+		{ "00002800", "TLS 1.2, TLS 1.3" }, { "00000000", "none" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char in[512];
+		snprintf(in, sizeof(in),
+			 "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\"
+			 "Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp]\r\n"
+			 "\"DefaultSecureProtocols\"=dword:%s\r\n\"Other\"=dword:%s\r\n",
+			 cases[i].dword, cases[i].dword);
+		struct td_test_events t;
+		td_test_parse(NULL, in, strlen(in), &t);
+		ck_assert_uint_eq(t.n, 2);
+		ck_assert_str_eq(td_test_field(&t.ev[0], "protocols"), cases[i].want);
+		ck_assert_ptr_null(td_test_field(&t.ev[1], "protocols"));
+		td_test_events_release(&t);
+	}
+}
+END_TEST
+
 START_TEST(every_truncation_is_safe)
 {
 	td_test_truncations(&td_parser_registry, reg, strlen(reg), 12);
@@ -83,6 +114,7 @@ Suite *registry_suite(void)
 	TCase *tc = tcase_create("registry");
 	tcase_add_test(tc, reg_export_in_utf16);
 	tcase_add_test(tc, reg_query_output);
+	tcase_add_test(tc, protocol_mask_bits);
 	tcase_add_test(tc, every_truncation_is_safe);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
