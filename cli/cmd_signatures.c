@@ -1,6 +1,7 @@
 /* "tlsdiag signatures list|check|show ID". */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "commands.h"
 #include "json.h"
@@ -73,6 +74,8 @@ static void list_json(FILE *out, const struct td_sigdb *db)
 	td_json_newline(&j);
 }
 
+static void print_steps(FILE *out, const struct td_remedy *r);
+
 void td_print_signature(FILE *out, const struct td_signature *s)
 {
 	fprintf(out, "%s (kb %s)\n  %s\n", s->id, s->kb, s->title);
@@ -109,10 +112,17 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 			fprintf(out, "  %s:", td_role_name(c->role));
 			for (size_t k = 0; k < c->nconds; k++) {
 				const struct td_cond *d = &c->conds[k];
-				if (d->kind == TD_COND_CODE)
+				if (d->kind == TD_COND_CODE) {
 					fprintf(out, "%s code 0x%08X", k ? " and" : "", d->code);
-				else
+				} else if (d->kind == TD_COND_EVENT) {
+					fprintf(out, "%s event", k ? " and" : "");
+					for (size_t e = 0; e < d->nids; e++)
+						fprintf(out, "%s%u", e ? "/" : " ", d->ids[e]);
+					if (d->provider_src)
+						fprintf(out, " from provider =~ /%s/", d->provider_src);
+				} else {
 					fprintf(out, "%s %s =~ /%s/", k ? " and" : "", d->field, d->regex);
+				}
 			}
 			fputc('\n', out);
 		}
@@ -122,17 +132,9 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 	for (size_t i = 0; i < s->nremedies; i++) {
 		const struct td_remedy *r = s->remedies[i];
 		fprintf(out, "\nFix %zu [%s]: %s\n", i + 1, td_phase_name(r->phase), r->title);
-		for (size_t k = 0; k < r->nsteps; k++) {
-			const struct td_step *st = &r->steps[k];
-			fprintf(out, "  %c. %s\n", (int)('a' + k % 26), st->text[0] ? st->text : "");
-			for (size_t v = 0; v < st->nvalues; v++)
-				fprintf(out, "     %s  %s = %s (%s)\n", st->values[v].key,
-					st->values[v].name, st->values[v].data, st->values[v].type);
-			if (st->path)
-				fprintf(out, "     file %s\n", st->path);
-			if (st->content)
-				fprintf(out, "%s\n", st->content);
-		}
+		if (s->remedy_when && s->remedy_when[i])
+			fprintf(out, "  (only when %s)\n", s->remedy_when[i]);
+		print_steps(out, r);
 	}
 	if (s->nrefs) {
 		fputs("\nReferences:\n", out);
@@ -145,6 +147,34 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 		for (size_t i = 0; i < s->nexamples; i++)
 			fprintf(out, "  %s %s\n", s->examples[i].counter ? "-" : "+",
 				s->examples[i].text);
+	}
+}
+
+/* The steps of a remedy, registry values and file contents included. */
+static void print_steps(FILE *out, const struct td_remedy *r)
+{
+	for (size_t k = 0; k < r->nsteps; k++) {
+		const struct td_step *st = &r->steps[k];
+		fprintf(out, "  %c. %s\n", (int)('a' + k % 26), st->text[0] ? st->text : "");
+		for (size_t v = 0; v < st->nvalues; v++)
+			fprintf(out, "     %s  %s = %s (%s)\n", st->values[v].key, st->values[v].name,
+				st->values[v].data, st->values[v].type);
+		if (st->path)
+			fprintf(out, "     file %s\n", st->path);
+		if (st->content)
+			fprintf(out, "%s\n", st->content);
+	}
+}
+
+void td_print_remedy(FILE *out, const struct td_remedy *r)
+{
+	fprintf(out, "%s [%s]: %s\n\n", r->id, td_phase_name(r->phase), r->title);
+	print_steps(out, r);
+	if (r->nrefs) {
+		fputs("\nReferences:\n", out);
+		for (size_t i = 0; i < r->nrefs; i++)
+			fprintf(out, "  [%s] %s%s%s\n", r->refs[i]->key, r->refs[i]->title,
+				r->refs[i]->url ? " " : "", r->refs[i]->url ? r->refs[i]->url : "");
 	}
 }
 
@@ -195,6 +225,27 @@ static int check(FILE *out, const struct td_sigdb *db)
 	return st.failures ? TD_EXIT_FINDINGS : TD_EXIT_CLEAN;
 }
 
+/* A signature by id or kb id (G20), or a remedy by id, printed in full. */
+static int explain(FILE *out, const struct td_sigdb *db, const char *id)
+{
+	const struct td_signature *s = td_sigdb_find(db, id);
+	for (size_t i = 0; !s && i < db->nsigs; i++)
+		if (strcasecmp(db->sigs[i].kb, id) == 0)
+			s = &db->sigs[i];
+	if (s) {
+		td_print_signature(out, s);
+		return TD_EXIT_CLEAN;
+	}
+	const struct td_remedy *r = td_sigdb_find_remedy(db, id);
+	if (r) {
+		td_print_remedy(out, r);
+		return TD_EXIT_CLEAN;
+	}
+	fprintf(stderr, "tlsdiag: no signature or remedy '%s' (see 'tlsdiag signatures list')\n",
+		id);
+	return TD_EXIT_TROUBLE;
+}
+
 int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *format, FILE *out)
 {
 	if (argc < 1) {
@@ -217,15 +268,9 @@ int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *for
 		list_patterns(out, db, strcmp(argv[0], "literals") == 0);
 	} else if (strcmp(argv[0], "check") == 0) {
 		rc = check(out, db);
-	} else if (strcmp(argv[0], "show") == 0 && argc >= 2) {
-		const struct td_signature *s = td_sigdb_find(db, argv[1]);
-		if (s) {
-			td_print_signature(out, s);
-		} else {
-			fprintf(stderr, "tlsdiag: no signature '%s' (see 'tlsdiag signatures list')\n",
-				argv[1]);
-			rc = TD_EXIT_TROUBLE;
-		}
+	} else if ((strcmp(argv[0], "show") == 0 || strcmp(argv[0], "explain") == 0) &&
+		   argc >= 2) {
+		rc = explain(out, db, argv[1]);
 	} else {
 		fprintf(stderr, "tlsdiag: unknown 'signatures' command '%s'\n", argv[0]);
 		rc = TD_EXIT_TROUBLE;

@@ -19,5 +19,6 @@ int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *for
 int td_cmd_events(int argc, char **argv, const char *format, FILE *out);
 /* Prints the signature in full (also used by "signatures show"). */
 void td_print_signature(FILE *out, const struct td_signature *sig);
+void td_print_remedy(FILE *out, const struct td_remedy *r);
 
 #endif

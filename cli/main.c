@@ -19,6 +19,7 @@ static const char usage_text[] =
 	"       tlsdiag signatures check\n"
 	"       tlsdiag signatures show ID\n"
 	"       tlsdiag events [--format ndjson|xml|text] PATH...\n"
+	"       tlsdiag explain ID            (a signature, its kb id, or a remedy)\n"
 	"\n"
 	"Reads Windows log bundles (files, folders recursively, '-' for standard\n"
 	"input), recognises documented TLS 1.2 migration failures and prints the\n"
@@ -177,6 +178,12 @@ int main(int argc, char **argv)
 	if (nargs >= 1 && strcmp(args[0], "signatures") == 0)
 		return td_cmd_signatures(nargs - 1, args + 1, o.sigdir, format_given ? o.format : NULL,
 					 stdout);
+	if (nargs >= 1 && strcmp(args[0], "explain") == 0) {
+		if (nargs != 2)
+			return usage_error("explain takes one signature id, kb id or remedy id");
+		char *sub[] = { "explain", args[1] };
+		return td_cmd_signatures(2, sub, o.sigdir, NULL, stdout);
+	}
 	if (nargs >= 1 && strcmp(args[0], "events") == 0)
 		return td_cmd_events(nargs - 1, args + 1, format_given ? o.format : NULL, stdout);
 	if (nargs == 0)
