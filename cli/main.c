@@ -31,6 +31,8 @@ static const char usage_text[] =
 	"      --color WHEN       auto (default), always or never; NO_COLOR is honoured\n"
 	"      --max-evidence N   evidence items kept per finding (default 10)\n"
 	"  -v, --verbose          show every kept evidence item and input note\n"
+	"      --explain          also list the signatures the inputs could not show, and what\n"
+	"                         to collect for them\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -43,6 +45,7 @@ struct options {
 	const char *color;
 	size_t max_evidence;
 	bool verbose;
+	bool explain;
 };
 
 static int usage_error(const char *fmt, ...) TD_PRINTF(1, 2);
@@ -104,7 +107,8 @@ static int diagnose(int npaths, char **paths, const struct options *o)
 			if (rep.inputs[i].error)
 				fprintf(stderr, "tlsdiag: %s: %s\n", rep.inputs[i].path,
 					rep.inputs[i].error);
-		struct td_output_opts oo = { .color = want_color(o->color), .verbose = o->verbose };
+		struct td_output_opts oo = { .color = want_color(o->color), .verbose = o->verbose,
+					     .explain = o->explain };
 		status = rep.exit_code;
 		if (td_output_write(ops, stdout, &oo, &rep)) {
 			fprintf(stderr, "tlsdiag: cannot write output: %s\n", strerror(errno));
@@ -125,6 +129,7 @@ int main(int argc, char **argv)
 		{ "colour", required_argument, NULL, 'c' },
 		{ "max-evidence", required_argument, NULL, 'e' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "explain", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -160,6 +165,9 @@ int main(int argc, char **argv)
 		}
 		case 'v':
 			o.verbose = true;
+			break;
+		case 'x':
+			o.explain = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

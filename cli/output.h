@@ -39,11 +39,16 @@ struct td_run_report {
 	size_t unreadable;
 	int exit_code;
 	struct td_match_stats stats;
+	/* With --explain: signatures that found nothing because no input could
+	 * show them (no trigger, or no input of the formats/files they read). */
+	const struct td_signature **unchecked;
+	size_t nunchecked;
 };
 
 struct td_output_opts {
 	bool color;
 	bool verbose;
+	bool explain; /* list the signatures the inputs could not show */
 };
 
 struct td_output;

@@ -378,8 +378,31 @@ static void doc_summary(struct td_output *o)
 	td_json_object_end(&o->json);
 }
 
+static void write_unchecked(struct td_json *j, const struct td_run_report *r)
+{
+	td_json_array_begin(j);
+	for (size_t i = 0; i < r->nunchecked; i++) {
+		const struct td_signature *s = r->unchecked[i];
+		td_json_object_begin(j);
+		td_json_key(j, "id");
+		td_json_cstr(j, s->id);
+		td_json_key(j, "kb");
+		td_json_cstr(j, s->kb);
+		td_json_key(j, "title");
+		td_json_cstr(j, s->title);
+		td_json_key(j, "collect");
+		td_json_cstr(j, s->evidence);
+		td_json_object_end(j);
+	}
+	td_json_array_end(j);
+}
+
 static void doc_end(struct td_output *o)
 {
+	if (o->opts.explain) {
+		td_json_key(&o->json, "unchecked");
+		write_unchecked(&o->json, o->r);
+	}
 	td_json_object_end(&o->json);
 	td_json_newline(&o->json);
 }
@@ -458,6 +481,12 @@ static void nd_summary(struct td_output *o)
 
 static void nd_end(struct td_output *o)
 {
+	if (!o->opts.explain)
+		return;
+	nd_open(o, "unchecked");
+	td_json_key(&o->json, "signatures");
+	write_unchecked(&o->json, o->r);
+	nd_close(o);
 }
 
 const struct td_output_ops td_output_ndjson = {

@@ -303,6 +303,19 @@ static void text_summary(struct td_output *o)
 
 static void text_end(struct td_output *o)
 {
+	const struct td_run_report *r = o->r;
+	if (!o->opts.explain)
+		return;
+	fprintf(o->f, "\n%sNot checked, for lack of evidence%s (%zu signatures):\n", BOLD(o),
+		RESET(o), r->nunchecked);
+	for (size_t i = 0; i < r->nunchecked; i++) {
+		const struct td_signature *s = r->unchecked[i];
+		fprintf(o->f, "  %-4s %s: %s\n", s->kb, s->id, s->title);
+		if (s->evidence) {
+			fputs("       collect: ", o->f);
+			wrap(o->f, s->evidence, 16, 16);
+		}
+	}
 }
 
 const struct td_output_ops td_output_text = {

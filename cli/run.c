@@ -234,6 +234,38 @@ int td_run_memory(struct td_run *r, const char *name, const void *data, size_t l
 	return parse_input(r, in, &mem);
 }
 
+/* Signatures with no finding that no input could have shown. */
+static int unchecked(struct td_run *r, struct td_run_report *rep)
+{
+	const struct td_sigdb *db = r->db;
+	r->unchecked = calloc(db->nsigs ? db->nsigs : 1, sizeof(*r->unchecked));
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	if (!r->unchecked || !md) {
+		pcre2_match_data_free(md);
+		return TD_E_NOMEM;
+	}
+	for (size_t s = 0; s < db->nsigs; s++) {
+		const struct td_signature *sig = &db->sigs[s];
+		if (sig->severity == TD_SEV_INFO)
+			continue;
+		bool found = false;
+		for (size_t f = 0; f < r->dx->nfindings && !found; f++)
+			found = r->dx->findings[f].sig == sig;
+		bool triggers = sig->check != TD_CHECK_NONE;
+		for (size_t c = 0; c < sig->nclauses; c++)
+			triggers |= sig->clauses[c].role == TD_ROLE_TRIGGER;
+		bool could = false;
+		for (size_t i = 0; triggers && i < r->ninputs && !could; i++)
+			could = td_signature_applicable(sig, r->inputs[i].format,
+							td_str_cstr(r->inputs[i].path), md);
+		if (!found && !could)
+			r->unchecked[rep->nunchecked++] = sig;
+	}
+	pcre2_match_data_free(md);
+	rep->unchecked = r->unchecked;
+	return TD_OK;
+}
+
 int td_run_finish(struct td_run *r, struct td_run_report *rep)
 {
 	memset(rep, 0, sizeof(*rep));
@@ -250,11 +282,12 @@ int td_run_finish(struct td_run *r, struct td_run_report *rep)
 		rep->unreadable += r->inputs[i].unreadable;
 	bool findings = r->dx->count[TD_SEV_ERROR] || r->dx->count[TD_SEV_WARNING];
 	rep->exit_code = rep->unreadable ? 2 : findings ? 1 : 0;
-	return TD_OK;
+	return unchecked(r, rep);
 }
 
 void td_run_release(struct td_run *r)
 {
+	free(r->unchecked);
 	for (size_t i = 0; i < r->ninputs; i++) {
 		free(r->inputs[i].path);
 		free(r->inputs[i].error);

@@ -24,6 +24,7 @@ struct td_run {
 	size_t ninputs, cap;
 	uint64_t events;
 	struct td_diagnosis *dx;
+	const struct td_signature **unchecked;
 	int failed; /* a non-input error (memory) stopped the run */
 };
 

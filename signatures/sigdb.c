@@ -1278,6 +1278,21 @@ bool td_signature_in_scope(const struct td_signature *sig, enum td_format fmt,
 	return false;
 }
 
+bool td_signature_applicable(const struct td_signature *sig, enum td_format fmt,
+			     struct td_str path, pcre2_match_data *md)
+{
+	if (fmt == TD_FMT_BINARY || fmt == TD_FMT_UNKNOWN)
+		return false;
+	if (sig->nscopes == 0)
+		return true;
+	for (size_t i = 0; i < sig->nscopes; i++) {
+		const struct td_scope *sc = &sig->scopes[i];
+		if ((sc->formats & (1u << fmt)) && (!sc->file || re_matches(sc->file, path, md)))
+			return true;
+	}
+	return false;
+}
+
 bool td_cond_literal_in(const struct td_cond *d, struct td_str s)
 {
 	for (size_t i = 0; i < d->nliterals; i++)

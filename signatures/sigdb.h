@@ -262,6 +262,10 @@ bool td_signature_in_scope(const struct td_signature *sig, enum td_format fmt,
 /* Whether one of the literal alternatives of d occurs in s (ASCII case
  * folded); true when d has none. */
 bool td_cond_literal_in(const struct td_cond *d, struct td_str s);
+/* Whether an input of this format and path could show sig (its scopes,
+ * ignoring component patterns, which depend on each event). */
+bool td_signature_applicable(const struct td_signature *sig, enum td_format fmt,
+			     struct td_str path, pcre2_match_data *md);
 
 const char *td_severity_name(enum td_severity s);
 const char *td_confidence_name(enum td_confidence c);
