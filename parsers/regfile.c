@@ -168,6 +168,38 @@ static struct td_str protocol_names(struct td_arena *a, struct td_str name, stru
 	return td_arena_strdup(a, td_str_make(tmp, n));
 }
 
+/* Values that describe the machine become facts ("fact.windows.currentbuild",
+ * "fact.dotnet.release"), shown with the diagnosis and used by its checks. */
+static struct td_str fact_name(struct td_arena *a, struct td_str key, struct td_str name)
+{
+	static const struct {
+		const char *key_end, *values, *prefix;
+	} facts[] = {
+		{ "\\Microsoft\\Windows NT\\CurrentVersion",
+		  "|ProductName|CurrentBuild|CurrentBuildNumber|UBR|DisplayVersion|ReleaseId|"
+		  "CurrentVersion|EditionID|InstallationType|",
+		  "fact.windows." },
+		{ "\\NET Framework Setup\\NDP\\v4\\Full", "|Release|Version|", "fact.dotnet." },
+	};
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		size_t kl = strlen(facts[i].key_end);
+		if (key.len < kl || !td_str_ieq(td_str_slice(key, key.len - kl, key.len),
+						td_str_cstr(facts[i].key_end)) ||
+		    !name.len || name.len > 40)
+			continue;
+		char probe[48];
+		snprintf(probe, sizeof(probe), "|%.*s|", td_str_pfmt(name));
+		if (!strstr(facts[i].values, probe))
+			continue;
+		char out[64];
+		int n = snprintf(out, sizeof(out), "%s%.*s", facts[i].prefix, td_str_pfmt(name));
+		for (int k = (int)strlen(facts[i].prefix); k < n; k++)
+			out[k] = (char)td_ascii_lower((unsigned char)out[k]);
+		return td_arena_strdup(a, td_str_make(out, (size_t)n));
+	}
+	return td_str_make(NULL, 0);
+}
+
 static int emit_value(struct rg_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,
 		      uint64_t line, uint64_t line_end, size_t off, struct td_str name,
 		      const char *type, struct td_str data, bool deleted)
@@ -184,6 +216,9 @@ static int emit_value(struct rg_state *st, struct td_parse_ctx *ctx, const struc
 		rc = td_xfields_add(&x->fields, TD_STR_LIT("data"), data);
 	if (!rc && deleted)
 		rc = td_xfields_add(&x->fields, TD_STR_LIT("deleted"), TD_STR_LIT("true"));
+	struct td_str fact = fact_name(&x->arena, key, name);
+	if (!rc && fact.p && data.len && !deleted)
+		rc = td_xfields_add(&x->fields, fact, data);
 	struct td_str protocols = protocol_names(&x->arena, name, td_str_cstr(type), data);
 	if (!rc && protocols.p)
 		rc = td_xfields_add(&x->fields, TD_STR_LIT("protocols"), protocols);

@@ -454,15 +454,37 @@ int td_xevent_system(const struct td_xsystem *x, struct td_xfields *f, struct td
 	return TD_OK;
 }
 
+/* Events that tell the machine's version become facts: EventLog 6009
+ * ("10.00." and the build number) at every start. */
+static int version_facts(const struct td_event *ev, size_t first_data, struct td_xfields *f)
+{
+	if (!ev->has_event_id || ev->event_id != 6009 ||
+	    !td_str_eq_cstr(ev->provider, "EventLog") || f->n < first_data + 2)
+		return TD_OK;
+	struct td_str ver = td_str_trim(f->items[first_data].value);
+	struct td_str build = td_str_trim(f->items[first_data + 1].value);
+	while (ver.len && ver.p[ver.len - 1] == '.')
+		ver.len--;
+	int rc = ver.len ? td_xfields_push(f, TD_STR_LIT("fact.windows.version"), ver) : TD_OK;
+	if (!rc && build.len)
+		rc = td_xfields_push(f, TD_STR_LIT("fact.windows.currentbuild"), build);
+	return rc;
+}
+
 int td_xevent_finish(struct td_event *ev, size_t first_data, struct td_arena *a,
 		     struct td_xfields *f)
 {
+	/* The message is made of the event's own values, not of the facts. */
 	ev->fields = f->items;
 	ev->nfields = f->n;
 	int rc = td_evmsg_render(ev, first_data, TD_WIN_AUTO, a, &ev->message);
-	if (rc != TD_E_FORMAT)
-		return rc;
-	return data_message(a, f, first_data, &ev->message);
+	if (rc == TD_E_FORMAT)
+		rc = data_message(a, f, first_data, &ev->message);
+	if (!rc)
+		rc = version_facts(ev, first_data, f);
+	ev->fields = f->items;
+	ev->nfields = f->n;
+	return rc;
 }
 
 int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_xfields *f,

@@ -60,6 +60,23 @@ START_TEST(wevtutil_without_root)
 }
 END_TEST
 
+START_TEST(windows_version_from_event_6009)
+{
+	const char *in = "<Event xmlns='" NS "'><System><Provider Name='EventLog'/>"
+			 "<EventID Qualifiers='32768'>6009</EventID><Level>4</Level>"
+			 "<TimeCreated SystemTime='2024-05-01T08:00:00Z'/></System><EventData>"
+			 "<Data>10.00.</Data><Data>17763</Data><Data></Data>"
+			 "<Data>Multiprocessor Free</Data><Data>0</Data></EventData></Event>\n";
+	struct td_test_events t;
+	td_test_parse(NULL, in, strlen(in), &t);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_str_eq(td_test_field(&t.ev[0], "fact.windows.version"), "10.00");
+	ck_assert_str_eq(td_test_field(&t.ev[0], "fact.windows.currentbuild"), "17763");
+	ck_assert_str_eq(t.ev[0].message, "10.00.\n17763\nMultiprocessor Free\n0");
+	td_test_events_release(&t);
+}
+END_TEST
+
 START_TEST(saved_events_with_rendering_info)
 {
 	const char *in =
@@ -307,6 +324,7 @@ Suite *eventexport_suite(void)
 	TCase *tc = tcase_create("eventexport");
 	tcase_add_test(tc, wevtutil_without_root);
 	tcase_add_test(tc, saved_events_with_rendering_info);
+	tcase_add_test(tc, windows_version_from_event_6009);
 	tcase_add_test(tc, event_viewer_copy_is_read_tolerantly);
 	tcase_add_test(tc, python_evtx_dump_and_cut_last_event);
 	tcase_add_test(tc, copy_as_text_with_and_without_xml);

@@ -102,6 +102,28 @@ START_TEST(protocol_mask_bits)
 }
 END_TEST
 
+START_TEST(machine_facts)
+{
+	const char *in = "Windows Registry Editor Version 5.00\r\n\r\n"
+			 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]\r\n"
+			 "\"ProductName\"=\"Windows Server 2016 Datacenter\"\r\n"
+			 "\"CurrentBuild\"=\"14393\"\r\n\"UBR\"=dword:00000dd6\r\n"
+			 "\"SystemRoot\"=\"C:\\\\Windows\"\r\n\r\n"
+			 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full]\r\n"
+			 "\"Release\"=dword:00070bf0\r\n";
+	struct td_test_events t;
+	td_test_parse(NULL, in, strlen(in), &t);
+	ck_assert_uint_eq(t.n, 5);
+	ck_assert_str_eq(td_test_field(&t.ev[0], "fact.windows.productname"),
+			 "Windows Server 2016 Datacenter");
+	ck_assert_str_eq(td_test_field(&t.ev[1], "fact.windows.currentbuild"), "14393");
+	ck_assert_str_eq(td_test_field(&t.ev[2], "fact.windows.ubr"), "3542");
+	ck_assert_ptr_null(td_test_field(&t.ev[3], "fact.windows.systemroot"));
+	ck_assert_str_eq(td_test_field(&t.ev[4], "fact.dotnet.release"), "461808");
+	td_test_events_release(&t);
+}
+END_TEST
+
 START_TEST(every_truncation_is_safe)
 {
 	td_test_truncations(&td_parser_registry, reg, strlen(reg), 12);
@@ -115,6 +137,7 @@ Suite *registry_suite(void)
 	tcase_add_test(tc, reg_export_in_utf16);
 	tcase_add_test(tc, reg_query_output);
 	tcase_add_test(tc, protocol_mask_bits);
+	tcase_add_test(tc, machine_facts);
 	tcase_add_test(tc, every_truncation_is_safe);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
