@@ -545,6 +545,21 @@ struct piece {
 	bool optional;
 };
 
+/* A character count and that many UTF-16 units (value text, CDATA, PI
+ * data), as UTF-8 in the node arena; why is the failure to report. */
+static bool read_chars(struct td_evtx_chunk *c, struct td_bytes *in, const char *why,
+		       struct td_str *out)
+{
+	uint16_t nchars;
+	struct td_bytes chars;
+	if (!td_bytes_u16le(in, &nchars) || !td_bytes_sub(in, &chars, (size_t)nchars * 2)) {
+		fail(c, *in, why);
+		return false;
+	}
+	*out = utf16(c->alloc, chars);
+	return true;
+}
+
 /* The piece a substitution value makes (optional: the token was 0x0e). */
 static void subst_piece(struct td_evtx_chunk *c, const struct td_xvalue *v, bool optional,
 			struct piece *pc)
@@ -576,26 +591,14 @@ static bool read_value(struct td_evtx_chunk *c, struct td_bytes *in, const struc
 	switch (t & ~TOK_MORE) {
 	case TOK_VALUE: {
 		uint8_t vt;
-		uint16_t nchars;
-		struct td_bytes chars;
-		if (!td_bytes_u8(in, &vt) || !td_bytes_u16le(in, &nchars) ||
-		    !td_bytes_sub(in, &chars, (size_t)nchars * 2)) {
+		if (!td_bytes_u8(in, &vt)) {
 			fail(c, *in, "value token runs past the record");
 			return false;
 		}
-		pc->text = utf16(c->alloc, chars);
-		return true;
+		return read_chars(c, in, "value token runs past the record", &pc->text);
 	}
-	case TOK_CDATA: {
-		uint16_t nchars;
-		struct td_bytes chars;
-		if (!td_bytes_u16le(in, &nchars) || !td_bytes_sub(in, &chars, (size_t)nchars * 2)) {
-			fail(c, *in, "CDATA runs past the record");
-			return false;
-		}
-		pc->text = utf16(c->alloc, chars);
-		return true;
-	}
+	case TOK_CDATA:
+		return read_chars(c, in, "CDATA runs past the record", &pc->text);
 	case TOK_CHARREF: {
 		uint16_t cp;
 		if (!td_bytes_u16le(in, &cp)) {
@@ -786,15 +789,9 @@ static bool parse_content(struct td_evtx_chunk *c, struct td_bytes *in, struct t
 				return false;
 			pi->name = name;
 			if (in->len && in->p[0] == TOK_PI_DATA) {
-				uint16_t nchars;
-				struct td_bytes chars;
 				td_bytes_skip(in, 1);
-				if (!td_bytes_u16le(in, &nchars) ||
-				    !td_bytes_sub(in, &chars, (size_t)nchars * 2)) {
-					fail(c, *in, "PI data runs past the record");
+				if (!read_chars(c, in, "PI data runs past the record", &pi->text))
 					return false;
-				}
-				pi->text = utf16(&c->arena, chars);
 			}
 			continue;
 		}

@@ -404,13 +404,11 @@ static int rg_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *c
 			bool more = tl.len && tl.p[tl.len - 1] == '\\' && tl.p[0] != '[';
 			struct td_str peek = rest, nl;
 			while (more) {
-				const char *save = peek.p;
 				if (!td_next_line(&peek, &nl, &term) || (!term && !finish)) {
 					if (!finish)
 						return TD_OK; /* wait for the rest of the value */
 					break;
 				}
-				(void)save;
 				line++;
 				logical = td_str_make(l.p, (size_t)(nl.p + nl.len - l.p));
 				struct td_str tn = td_str_trim(nl);
@@ -425,7 +423,6 @@ static int rg_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *c
 			return rc;
 		*consumed = (size_t)(rest.p - c->p);
 	}
-	ctx->next_line = 0;
 	return TD_OK;
 }
 

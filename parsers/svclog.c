@@ -169,7 +169,6 @@ static int one_record(struct sv_state *st, struct td_parse_ctx *ctx, const struc
 	struct td_str when = td_x_attr(tc, "SystemTime");
 	if (when.len && td_time_parse_iso8601(td_str_trim(when), &ev.time))
 		ev.time.text = when;
-	const struct td_xnode *exe = td_x_child(sys, "Execution");
 	static const char *const sys_attrs[][3] = {
 		{ "Execution", "ProcessName", "ProcessName" },
 		{ "Execution", "ProcessID", "ProcessID" },
@@ -182,7 +181,6 @@ static int one_record(struct sv_state *st, struct td_parse_ctx *ctx, const struc
 		if (v.len)
 			rc = td_xfields_add(&x->fields, td_str_cstr(sys_attrs[i][2]), v);
 	}
-	(void)exe;
 	static const char *const to_record[] = { "ApplicationData", "TraceData", "DataItem",
 						 "TraceRecord" };
 	const struct td_xnode *tr = path(rec, to_record, 4);
