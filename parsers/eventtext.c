@@ -106,11 +106,6 @@ static struct td_str joined(struct td_arena *a, struct td_str acc, struct td_str
 	return td_str_make(m, n);
 }
 
-static int set_field(struct td_export *x, struct td_str name, struct td_str value)
-{
-	return td_xfields_add(&x->fields, name, value);
-}
-
 /* One copy-as-text record: lines [0, n). */
 static int copy_as_text(struct et_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,
 			struct td_str rec, uint64_t line)
@@ -119,6 +114,9 @@ static int copy_as_text(struct et_state *st, struct td_parse_ctx *ctx, const str
 	td_arena_reset(&x->arena);
 	x->fields.n = 0;
 	struct td_event ev = { .line = line, .offset = c->pos + (size_t)(rec.p - c->p) };
+	/* Header values kept as fields, added after the XML's own fields. */
+	struct td_field hdr[3];
+	size_t nhdr = 0;
 	struct td_str rest = rec, l, v, desc = { NULL, 0 }, date = { NULL, 0 };
 	bool term, in_desc = false;
 	const char *xml_at = NULL;
@@ -149,12 +147,12 @@ static int copy_as_text(struct et_state *st, struct td_parse_ctx *ctx, const str
 			ev.level = td_export_level_name(v);
 		else if (header_key(l, "Computer:", &v))
 			ev.host = v;
-		else if (header_key(l, "Task Category:", &v) && v.len)
-			set_field(x, TD_STR_LIT("TaskCategory"), v);
-		else if (header_key(l, "Keywords:", &v) && v.len)
-			set_field(x, TD_STR_LIT("KeywordsText"), v);
-		else if (header_key(l, "User:", &v) && v.len)
-			set_field(x, TD_STR_LIT("User"), v);
+		else if (header_key(l, "Task Category:", &v) && v.len && nhdr < 3)
+			hdr[nhdr++] = (struct td_field){ TD_STR_LIT("TaskCategory"), v };
+		else if (header_key(l, "Keywords:", &v) && v.len && nhdr < 3)
+			hdr[nhdr++] = (struct td_field){ TD_STR_LIT("KeywordsText"), v };
+		else if (header_key(l, "User:", &v) && v.len && nhdr < 3)
+			hdr[nhdr++] = (struct td_field){ TD_STR_LIT("User"), v };
 		else if (td_str_starts_with(l, "Description:"))
 			in_desc = true;
 		ln++;
@@ -167,10 +165,6 @@ static int copy_as_text(struct et_state *st, struct td_parse_ctx *ctx, const str
 		struct td_event xe = { 0 };
 		bool tolerant;
 		struct td_str xml = td_str_make(xml_at, (size_t)(rec.p + rec.len - xml_at));
-		size_t kept = x->fields.n;
-		struct td_field saved[8];
-		if (kept)
-			memcpy(saved, x->fields.items, (kept < 8 ? kept : 8) * sizeof(*saved));
 		int rc = td_export_xml_event(x, xml, &xe, &tolerant);
 		if (rc == TD_E_NOMEM)
 			return rc;
@@ -180,8 +174,8 @@ static int copy_as_text(struct et_state *st, struct td_parse_ctx *ctx, const str
 			xe.offset = ev.offset;
 			if (desc.len)
 				xe.message = desc;
-			for (size_t i = 0; i < kept && i < 8; i++)
-				if (set_field(x, saved[i].name, saved[i].value))
+			for (size_t i = 0; i < nhdr; i++)
+				if (td_xfields_add(&x->fields, hdr[i].name, hdr[i].value))
 					return TD_E_NOMEM;
 			xe.fields = x->fields.items;
 			xe.nfields = x->fields.n;
@@ -192,8 +186,11 @@ static int copy_as_text(struct et_state *st, struct td_parse_ctx *ctx, const str
 		}
 		td_parse_diag(ctx, TD_DIAG_WARNING, ev.offset, ln,
 			      "eventtext: the Event Xml part cannot be read; using the header");
-		x->fields.n = kept;
 	}
+	x->fields.n = 0;
+	for (size_t i = 0; i < nhdr; i++)
+		if (td_xfields_add(&x->fields, hdr[i].name, hdr[i].value))
+			return TD_E_NOMEM;
 	if (date.len && !td_time_parse_loose(date, &ev.time))
 		td_parse_diag(ctx, TD_DIAG_NOTE, ev.offset, line,
 			      "eventtext: date '%.*s' not understood", td_str_pfmt(td_str_slice(date, 0, 60)));
@@ -251,7 +248,7 @@ static int format_list(struct et_state *st, struct td_parse_ctx *ctx, const stru
 			} else if (td_str_eq_cstr(name, "RecordId") || td_str_eq_cstr(name, "Index")) {
 				td_str_parse_udec(value, 20, &ev.record);
 			}
-			if (set_field(x, name, value))
+			if (td_xfields_add(&x->fields, name, value))
 				return TD_E_NOMEM;
 			name.p = NULL;
 		}
