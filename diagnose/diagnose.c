@@ -273,7 +273,15 @@ static int fill_evidence(struct td_diagnoser *d, struct td_evidence *e, const st
 /* Whether "Field=v1|v2" holds for a match (a value equal, ignoring case):
  * the event's field of that name, else the pattern capture of that name
  * (texts without fields: "fatal alert code is (?<AlertDesc>\d+)"). */
-static bool condition_holds(const struct td_sigdb *db, const char *when, const struct td_match *m)
+/* The numbers a match's message names, looked up once per match. */
+struct explained {
+	const struct td_explain *x[TD_MAX_EXPLAIN];
+	size_t n;
+	bool done;
+};
+
+static bool condition_holds(const struct td_sigdb *db, const char *when, const struct td_match *m,
+			    struct explained *ex)
 {
 	const char *eq = strchr(when, '=');
 	struct td_str key = td_str_make(when, (size_t)(eq - when));
@@ -287,11 +295,13 @@ static bool condition_holds(const struct td_sigdb *db, const char *when, const s
 		enum td_explain_kind kind = td_str_eq_cstr(key, "AlertDesc") ? TD_EXPLAIN_ALERT
 					    : td_str_eq_cstr(key, "ErrorState") ? TD_EXPLAIN_STATE
 										: TD_EXPLAIN_KINDS;
-		const struct td_explain *x[TD_MAX_EXPLAIN];
-		size_t n = kind == TD_EXPLAIN_KINDS ? 0 : td_explain_event(db, m->ev, x, TD_MAX_EXPLAIN);
-		for (size_t i = 0; i < n && !value.p; i++)
-			if (x[i]->kind == kind) {
-				snprintf(num, sizeof(num), "%u", x[i]->code);
+		if (kind != TD_EXPLAIN_KINDS && !ex->done) {
+			ex->n = td_explain_event(db, m->ev, ex->x, TD_MAX_EXPLAIN);
+			ex->done = true;
+		}
+		for (size_t i = 0; kind != TD_EXPLAIN_KINDS && i < ex->n && !value.p; i++)
+			if (ex->x[i]->kind == kind) {
+				snprintf(num, sizeof(num), "%u", ex->x[i]->code);
 				value = td_str_cstr(num);
 			}
 	}
@@ -313,9 +323,10 @@ static uint64_t conditions_met(const struct td_sigdb *db, const struct td_signat
 			       const struct td_match *m)
 {
 	uint64_t bits = 0;
+	struct explained ex = { .done = false };
 	for (size_t r = 0; r < sig->nremedies && r < 64; r++)
 		if (sig->remedy_when && sig->remedy_when[r] &&
-		    condition_holds(db, sig->remedy_when[r], m))
+		    condition_holds(db, sig->remedy_when[r], m, &ex))
 			bits |= (uint64_t)1 << r;
 	return bits;
 }
