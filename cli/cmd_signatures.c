@@ -13,7 +13,7 @@ static void list_text(FILE *out, const struct td_sigdb *db)
 {
 	for (size_t i = 0; i < db->nsigs; i++) {
 		const struct td_signature *s = &db->sigs[i];
-		fprintf(out, "%-3s  %-7s  %-44s  %s\n", s->kb, td_severity_name(s->severity), s->id,
+		fprintf(out, "%-3s  %-7s  %-44s  %s\n", s->kb[0] ? s->kb : "-", td_severity_name(s->severity), s->id,
 			s->title);
 	}
 	fprintf(out, "%zu signatures, %zu remedies, %zu references\n", db->nsigs, db->nremedies,
@@ -40,7 +40,7 @@ static void list_json(FILE *out, const struct td_sigdb *db)
 		td_json_key(&j, "id");
 		td_json_cstr(&j, s->id);
 		td_json_key(&j, "kb");
-		td_json_cstr(&j, s->kb);
+		td_json_cstr(&j, s->kb[0] ? s->kb : NULL);
 		td_json_key(&j, "title");
 		td_json_cstr(&j, s->title);
 		td_json_key(&j, "severity");
@@ -78,7 +78,10 @@ static void print_steps(FILE *out, const struct td_remedy *r);
 
 void td_print_signature(FILE *out, const struct td_signature *s)
 {
-	fprintf(out, "%s (kb %s)\n  %s\n", s->id, s->kb, s->title);
+	if (s->kb[0])
+		fprintf(out, "%s (kb %s)\n  %s\n", s->id, s->kb, s->title);
+	else
+		fprintf(out, "%s\n  %s\n", s->id, s->title);
 	fprintf(out, "  severity %s, confidence %s%s\n", td_severity_name(s->severity),
 		td_confidence_name(s->confidence), s->community ? ", community-reported" : "");
 	const char *base = strrchr(s->file, '/');
@@ -102,9 +105,7 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 		}
 	}
 	if (s->check)
-		fprintf(out, "\nCheck: %s\n",
-			s->check == TD_CHECK_SQL_BUILD_TLS12 ? "SQL Server build against the TLS 1.2 minimum"
-							     : "SQL Server build with the KB3146034 defect");
+		fprintf(out, "\nCheck: %s\n", td_check_names[s->check].describe);
 	if (s->nclauses) {
 		fputs("\nRecognised by:\n", out);
 		for (size_t i = 0; i < s->nclauses; i++) {
@@ -230,7 +231,7 @@ static int explain(FILE *out, const struct td_sigdb *db, const char *id)
 {
 	const struct td_signature *s = td_sigdb_find(db, id);
 	for (size_t i = 0; !s && i < db->nsigs; i++)
-		if (strcasecmp(db->sigs[i].kb, id) == 0)
+		if (db->sigs[i].kb[0] && strcasecmp(db->sigs[i].kb, id) == 0)
 			s = &db->sigs[i];
 	if (s) {
 		td_print_signature(out, s);

@@ -24,6 +24,7 @@ int td_output_write(const struct td_output_ops *ops, FILE *f, const struct td_ou
 		ops->finding(&o, &r->dx->findings[i], i);
 	ops->plan(&o);
 	ops->facts(&o);
+	ops->machines(&o);
 	ops->summary(&o);
 	ops->end(&o);
 	if (fflush(f) != 0 || ferror(f))

@@ -1,7 +1,7 @@
 /* The one output layer: every byte tlsdiag writes to stdout goes through
  * an output format (text for people, JSON for triage bots, NDJSON for log
  * shippers).  td_output_write() calls the format's hooks in a fixed order:
- * begin, input (each), finding (each), plan, facts, summary, end.
+ * begin, input (each), finding (each), plan, facts, machines, summary, end.
  */
 #ifndef TD_OUTPUT_H
 #define TD_OUTPUT_H
@@ -60,6 +60,7 @@ struct td_output_ops {
 	void (*finding)(struct td_output *o, const struct td_finding *f, size_t index);
 	void (*plan)(struct td_output *o);
 	void (*facts)(struct td_output *o);
+	void (*machines)(struct td_output *o); /* the machine model per machine */
 	void (*summary)(struct td_output *o);
 	void (*end)(struct td_output *o);
 };

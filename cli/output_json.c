@@ -186,7 +186,7 @@ static void write_finding_fields(struct td_json *j, const struct td_finding *f)
 	td_json_key(j, "id");
 	td_json_cstr(j, s->id);
 	td_json_key(j, "kb");
-	td_json_cstr(j, s->kb);
+	td_json_cstr(j, s->kb[0] ? s->kb : NULL);
 	td_json_key(j, "title");
 	td_json_cstr(j, s->title);
 	td_json_key(j, "severity");
@@ -370,6 +370,125 @@ static void doc_facts(struct td_output *o)
 	write_facts(&o->json, o->r->dx);
 }
 
+static void write_regval(struct td_json *j, const struct td_regval *v)
+{
+	if (!v->present) {
+		td_json_null(j);
+		return;
+	}
+	td_json_object_begin(j);
+	td_json_key(j, "data");
+	td_json_cstr(j, v->data);
+	td_json_key(j, "path");
+	td_json_cstr(j, v->path);
+	td_json_key(j, "line");
+	u64_or_null(j, v->line);
+	td_json_object_end(j);
+}
+
+static void write_side(struct td_json *j, const struct td_proto_side *s)
+{
+	td_json_object_begin(j);
+	td_json_key(j, "state");
+	td_json_cstr(j, td_pstate_name(s->state));
+	td_json_key(j, "windows_default");
+	td_json_bool(j, s->from_default);
+	td_json_key(j, "Enabled");
+	write_regval(j, &s->enabled);
+	td_json_key(j, "DisabledByDefault");
+	write_regval(j, &s->disabled_by_default);
+	td_json_object_end(j);
+}
+
+static void write_machine(struct td_json *j, const struct td_machine *m)
+{
+	static const char *const vers[2] = { "v2.0.50727", "v4.0.30319" };
+	static const char *const views[2] = { "64-bit", "32-bit" };
+	static const char *const vals[2] = { "SchUseStrongCrypto", "SystemDefaultTlsVersions" };
+	static const char *const inet[3] = { "user", "machine", "policy" };
+	td_json_object_begin(j);
+	td_json_key(j, "name");
+	td_json_cstr(j, m->name);
+	td_json_key(j, "windows");
+	if (m->win.build) {
+		td_json_object_begin(j);
+		td_json_key(j, "build");
+		td_json_u64(j, m->win.build);
+		td_json_key(j, "name");
+		td_json_cstr(j, td_windows_name(m->win.build));
+		td_json_key(j, "source");
+		td_json_cstr(j, m->win.path);
+		td_json_object_end(j);
+	} else {
+		td_json_null(j);
+	}
+	td_json_key(j, "dotnet_release");
+	write_regval(j, &m->release);
+	td_json_key(j, "protocols");
+	td_json_object_begin(j);
+	for (int p = 0; m->schannel_seen && p < TD_NPROTO; p++) {
+		const struct td_proto_cfg *c = &m->proto[p];
+		td_json_key(j, td_proto_name((enum td_proto)p));
+		td_json_object_begin(j);
+		td_json_key(j, "verdict");
+		td_json_cstr(j, td_verdict_name(c->verdict));
+		td_json_key(j, "client");
+		write_side(j, &c->side[TD_CLIENT]);
+		td_json_key(j, "server");
+		write_side(j, &c->side[TD_SERVER]);
+		td_json_key(j, "why");
+		td_json_cstr(j, c->why);
+		td_json_object_end(j);
+	}
+	td_json_object_end(j);
+	td_json_key(j, "dotnet");
+	td_json_object_begin(j);
+	for (int view = 0; view < 2; view++) {
+		if (!m->netfx_seen[view])
+			continue;
+		for (int ver = 0; ver < 2; ver++)
+			for (int val = 0; val < 2; val++) {
+				char key[80];
+				snprintf(key, sizeof(key), "%s %s %s", views[view], vers[ver], vals[val]);
+				td_json_key(j, key);
+				write_regval(j, &m->netfx[ver][view][val]);
+			}
+	}
+	td_json_object_end(j);
+	td_json_key(j, "winhttp_default_secure_protocols");
+	td_json_object_begin(j);
+	for (int view = 0; view < 2; view++) {
+		td_json_key(j, views[view]);
+		write_regval(j, &m->winhttp[view]);
+	}
+	td_json_object_end(j);
+	td_json_key(j, "wininet_secure_protocols");
+	td_json_object_begin(j);
+	for (int s = 0; s < 3; s++) {
+		td_json_key(j, inet[s]);
+		write_regval(j, &m->wininet[s]);
+	}
+	td_json_object_end(j);
+	td_json_key(j, "cipher_suite_policy");
+	write_regval(j, &m->cipher_policy);
+	td_json_object_end(j);
+}
+
+static void write_machines(struct td_json *j, const struct td_diagnosis *dx)
+{
+	td_json_array_begin(j);
+	for (size_t i = 0; dx && i < dx->machines.n; i++)
+		if (dx->machines.m[i].has_registry)
+			write_machine(j, &dx->machines.m[i]);
+	td_json_array_end(j);
+}
+
+static void doc_machines(struct td_output *o)
+{
+	td_json_key(&o->json, "machines");
+	write_machines(&o->json, o->r->dx);
+}
+
 static void doc_summary(struct td_output *o)
 {
 	td_json_key(&o->json, "summary");
@@ -387,7 +506,7 @@ static void write_unchecked(struct td_json *j, const struct td_run_report *r)
 		td_json_key(j, "id");
 		td_json_cstr(j, s->id);
 		td_json_key(j, "kb");
-		td_json_cstr(j, s->kb);
+		td_json_cstr(j, s->kb[0] ? s->kb : NULL);
 		td_json_key(j, "title");
 		td_json_cstr(j, s->title);
 		td_json_key(j, "collect");
@@ -414,6 +533,7 @@ const struct td_output_ops td_output_json = {
 	.finding = doc_finding,
 	.plan = doc_plan,
 	.facts = doc_facts,
+	.machines = doc_machines,
 	.summary = doc_summary,
 	.end = doc_end,
 };
@@ -471,6 +591,19 @@ static void nd_facts(struct td_output *o)
 	nd_close(o);
 }
 
+static void nd_machines(struct td_output *o)
+{
+	const struct td_diagnosis *dx = o->r->dx;
+	for (size_t i = 0; dx && i < dx->machines.n; i++) {
+		if (!dx->machines.m[i].has_registry)
+			continue;
+		nd_open(o, "machine");
+		td_json_key(&o->json, "machine");
+		write_machine(&o->json, &dx->machines.m[i]);
+		nd_close(o);
+	}
+}
+
 static void nd_summary(struct td_output *o)
 {
 	nd_open(o, "summary");
@@ -496,6 +629,7 @@ const struct td_output_ops td_output_ndjson = {
 	.finding = nd_finding,
 	.plan = nd_plan,
 	.facts = nd_facts,
+	.machines = nd_machines,
 	.summary = nd_summary,
 	.end = nd_end,
 };

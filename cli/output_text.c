@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netfx.h"
 #include "output.h"
 #include "td_config.h"
 
@@ -157,7 +158,8 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 		fprintf(out, ", %s .. %s", a, b);
 	else if (a[0])
 		fprintf(out, ", %s", a);
-	fprintf(out, ", kb %s%s\n", s->kb, s->community ? ", community-reported" : "");
+	fprintf(out, "%s%s%s\n", s->kb[0] ? ", kb " : "", s->kb,
+		s->community ? ", community-reported" : "");
 	fputs("    Cause: ", out);
 	wrap(out, s->cause, 11, 11);
 	if (f->detail) {
@@ -262,6 +264,99 @@ static void text_facts(struct td_output *o)
 	}
 }
 
+static void text_value(FILE *f, const struct td_regval *v)
+{
+	char bits[96];
+	if (!v->present) {
+		fputs("not set", f);
+		return;
+	}
+	safe(f, v->data);
+	if (v->is_dword) {
+		td_protocol_bits_text(v->dword, bits, sizeof(bits));
+		fprintf(f, " (%s)", bits);
+	}
+}
+
+/* The machine model: per TLS version the verdict and the values behind it. */
+static void text_machines(struct td_output *o)
+{
+	const struct td_diagnosis *dx = o->r->dx;
+	static const char *const vers[2] = { "v2.0.50727", "v4.0.30319" };
+	static const char *const inet[3] = { "user", "machine", "policy" };
+	bool header = false;
+	for (size_t i = 0; dx && i < dx->machines.n; i++) {
+		const struct td_machine *m = &dx->machines.m[i];
+		if (!m->has_registry)
+			continue;
+		if (!header)
+			fprintf(o->f, "\n%sConfiguration per machine%s (registry exports):\n", BOLD(o),
+				RESET(o));
+		header = true;
+		fprintf(o->f, "  %s", BOLD(o));
+		safe(o->f, m->name[0] ? m->name : ".");
+		fputs(RESET(o), o->f);
+		if (m->win.build)
+			fprintf(o->f, ": %s (build %u)", td_windows_name(m->win.build), m->win.build);
+		else
+			fputs(": Windows version unknown", o->f);
+		if (m->release.present && m->release.is_dword)
+			fprintf(o->f, ", .NET Framework %s (Release %u)", td_netfx_name(m->release.dword),
+				m->release.dword);
+		fputc('\n', o->f);
+		if (m->schannel_seen)
+			for (int p = 0; p < TD_NPROTO; p++) {
+				const struct td_proto_cfg *c = &m->proto[p];
+				fprintf(o->f, "    %-8s %-20s ", td_proto_name((enum td_proto)p),
+					td_verdict_name(c->verdict));
+				safe(o->f, c->why);
+				fputc('\n', o->f);
+			}
+		for (int ver = 1; ver >= 0; ver--) {
+			if (!m->netfx_seen[0] && !m->netfx_seen[1])
+				break;
+			fprintf(o->f, "    .NET %s  SchUseStrongCrypto ", vers[ver]);
+			for (int view = 0; view < 2; view++) {
+				if (view && !m->netfx_seen[1])
+					break;
+				const struct td_regval *a = &m->netfx[ver][view][TD_NETFX_STRONG];
+				fprintf(o->f, "%s%s %s", view ? ", " : "", view ? "32-bit" : "64-bit",
+					a->present ? a->data : "not set");
+			}
+			fputs("; SystemDefaultTlsVersions ", o->f);
+			for (int view = 0; view < 2; view++) {
+				if (view && !m->netfx_seen[1])
+					break;
+				const struct td_regval *a = &m->netfx[ver][view][TD_NETFX_SYSDEFAULT];
+				fprintf(o->f, "%s%s %s", view ? ", " : "", view ? "32-bit" : "64-bit",
+					a->present ? a->data : "not set");
+			}
+			fputc('\n', o->f);
+		}
+		if (m->inet_seen[0] || m->winhttp[0].present || m->winhttp[1].present) {
+			fputs("    WinHTTP DefaultSecureProtocols  64-bit ", o->f);
+			text_value(o->f, &m->winhttp[0]);
+			if (m->wow_seen || m->winhttp[1].present) {
+				fputs("; 32-bit ", o->f);
+				text_value(o->f, &m->winhttp[1]);
+			}
+			fputc('\n', o->f);
+		}
+		for (int s = 0; s < 3; s++) {
+			if (!m->wininet[s].present)
+				continue;
+			fprintf(o->f, "    WinINet SecureProtocols (%s)  ", inet[s]);
+			text_value(o->f, &m->wininet[s]);
+			fputc('\n', o->f);
+		}
+		if (m->cipher_policy.present) {
+			fputs("    Cipher suite order policy  ", o->f);
+			safe(o->f, m->cipher_policy.data);
+			fputc('\n', o->f);
+		}
+	}
+}
+
 static void text_summary(struct td_output *o)
 {
 	const struct td_run_report *r = o->r;
@@ -310,7 +405,7 @@ static void text_end(struct td_output *o)
 		RESET(o), r->nunchecked);
 	for (size_t i = 0; i < r->nunchecked; i++) {
 		const struct td_signature *s = r->unchecked[i];
-		fprintf(o->f, "  %-4s %s: %s\n", s->kb, s->id, s->title);
+		fprintf(o->f, "  %-4s %s: %s\n", s->kb[0] ? s->kb : "-", s->id, s->title);
 		if (s->evidence) {
 			fputs("       collect: ", o->f);
 			wrap(o->f, s->evidence, 16, 16);
@@ -325,6 +420,7 @@ const struct td_output_ops td_output_text = {
 	.finding = text_finding,
 	.plan = text_plan,
 	.facts = text_facts,
+	.machines = text_machines,
 	.summary = text_summary,
 	.end = text_end,
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks.h"
 #include "grow.h"
 #include "sqlbuild.h"
 
@@ -48,6 +49,9 @@ struct td_diagnoser {
 	struct sigstate *sigs;
 	struct td_fact *facts;
 	size_t nfacts, capfacts;
+	struct td_machines machines;
+	size_t last_machine; /* index of the machine of machine_input + 1 */
+	size_t machine_input;
 	bool nomem;
 };
 
@@ -63,6 +67,7 @@ struct td_diagnoser *td_diagnoser_new(const struct td_sigdb *db, size_t max_evid
 		free(d);
 		return NULL;
 	}
+	td_machines_init(&d->machines);
 	return d;
 }
 
@@ -104,6 +109,7 @@ void td_diagnoser_free(struct td_diagnoser *d)
 	for (size_t i = 0; i < d->nfacts; i++)
 		fact_release(&d->facts[i]);
 	free(d->facts);
+	td_machines_release(&d->machines);
 	free(d);
 }
 
@@ -192,8 +198,40 @@ char *td_excerpt(struct td_str message, size_t off, size_t len)
 	return out;
 }
 
+/* The machine of the current input, named by its file (grouped into
+ * machines by folder at the end). */
+static struct td_machine *machine_of(struct td_diagnoser *d, const struct td_event *ev)
+{
+	if (d->last_machine && d->machine_input == d->input)
+		return &d->machines.m[d->last_machine - 1];
+	struct td_machine *m = td_machines_get(&d->machines, ev->path);
+	if (!m) {
+		d->nomem = true;
+		return NULL;
+	}
+	d->last_machine = (size_t)(m - d->machines.m) + 1;
+	d->machine_input = d->input;
+	return m;
+}
+
+static int registry_value(struct td_diagnoser *d, const struct td_event *ev)
+{
+	struct td_str key = td_event_field(ev, "key");
+	if (!key.p)
+		return TD_OK;
+	struct td_machine *m = machine_of(d, ev);
+	if (!m)
+		return TD_E_NOMEM;
+	struct td_str deleted = td_event_field(ev, "deleted");
+	return td_machine_regvalue(m, key, td_event_field(ev, "value"),
+				   td_event_field(ev, "type"), td_event_field(ev, "data"),
+				   deleted.p != NULL, ev->path, ev->line, ev->message);
+}
+
 int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
 {
+	if (ev->format == TD_FMT_REGISTRY && registry_value(d, ev))
+		return TD_E_NOMEM;
 	for (size_t i = 0; i < ev->nfields; i++) {
 		const struct td_field *f = &ev->fields[i];
 		if (!td_str_starts_with(f->name, "fact.") || f->name.len <= 5 || f->value.len == 0)
@@ -217,7 +255,12 @@ int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
 		fa->time = ev->time;
 		fa->time.text = td_str_make(NULL, 0);
 		fa->excerpt = td_excerpt(ev->message, 0, 0);
-		if (!fa->excerpt)
+		if (!fa->excerpt || !fa->name || !fa->value || !fa->path) {
+			d->nomem = true;
+			break;
+		}
+		struct td_machine *m = machine_of(d, ev);
+		if (!m || td_machine_fact(m, fa->name, fa->value, fa->path, fa->line))
 			d->nomem = true;
 	}
 	return d->nomem ? TD_E_NOMEM : TD_OK;
@@ -567,9 +610,116 @@ static int add_finding(struct td_diagnosis *dx, size_t *cap, struct td_finding *
 	return TD_OK;
 }
 
-/* Findings from the database's checks on the collected facts. */
+/* Appends one evidence entry to a check finding; text is copied. */
+static int check_evidence(struct td_diagnoser *d, struct td_finding *f, const char *path,
+			  size_t input, uint64_t line, struct td_time time, const char *text)
+{
+	struct td_evidence *ne = realloc(f->evidence, (f->nevidence + 1) * sizeof(*ne));
+	if (!ne)
+		return TD_E_NOMEM;
+	f->evidence = ne;
+	struct td_evidence *e = &ne[f->nevidence++];
+	memset(e, 0, sizeof(*e));
+	e->path = dupn(d, td_str_cstr(path));
+	e->input = input;
+	e->line = e->line_end = line;
+	e->time = time;
+	e->role = TD_ROLE_TRIGGER;
+	e->excerpt = dupn(d, td_str_cstr(text));
+	if (time.zone && (!f->first.zone || time.ticks < f->first.ticks))
+		f->first = time;
+	if (time.zone && (!f->last.zone || time.ticks > f->last.ticks))
+		f->last = time;
+	return d->nomem ? TD_E_NOMEM : TD_OK;
+}
+
+static int add_detail(struct td_diagnoser *d, struct td_finding *f, const char *prefix,
+		      const char *text)
+{
+	size_t old = f->detail ? strlen(f->detail) : 0;
+	size_t add = strlen(prefix) + strlen(text) + (old ? 1 : 0);
+	char *nd = realloc(f->detail, old + add + 1);
+	if (!nd) {
+		d->nomem = true;
+		return TD_E_NOMEM;
+	}
+	snprintf(nd + old, add + 1, "%s%s%s", old ? "\n" : "", prefix, text);
+	f->detail = nd;
+	return TD_OK;
+}
+
+/* The SQL Server build checks, on every build fact. */
+static int sql_check(struct td_diagnoser *d, const struct td_signature *sig,
+		     struct td_finding *f)
+{
+	for (size_t i = 0; i < d->nfacts; i++) {
+		const struct td_fact *fa = &d->facts[i];
+		uint32_t build[4];
+		if (strcmp(fa->name, "sql_server.version") != 0 ||
+		    !td_sql_parse_build(fa->value, build))
+			continue;
+		char text[600];
+		bool hit = false;
+		if (sig->check == TD_CHECK_SQL_BUILD_TLS12) {
+			struct td_sql_verdict v;
+			td_sql_check_tls12(d->db, build, &v);
+			hit = v.status == TD_SQL_BELOW || v.status == TD_SQL_NEVER;
+			memcpy(text, v.text, sizeof(text));
+		} else {
+			hit = td_sql_check_kb3146034(d->db, build, text, sizeof(text));
+		}
+		if (!hit)
+			continue;
+		f->count++;
+		if (check_evidence(d, f, fa->path, fa->input, fa->line, fa->time,
+				   fa->excerpt ? fa->excerpt : fa->value))
+			return TD_E_NOMEM;
+		if (!f->detail && add_detail(d, f, "", text))
+			return TD_E_NOMEM;
+	}
+	return TD_OK;
+}
+
+/* A machine rule, on every machine; the detail names the machine when the
+ * bundle has several. */
+static int machine_check(struct td_diagnoser *d, const struct td_signature *sig,
+			 struct td_finding *f)
+{
+	size_t named = 0;
+	for (size_t i = 0; i < d->machines.n; i++)
+		named += d->machines.m[i].has_registry || d->machines.m[i].win.build;
+	struct td_check_hit *hit = malloc(sizeof(*hit));
+	if (!hit)
+		return TD_E_NOMEM;
+	for (size_t i = 0; i < d->machines.n; i++) {
+		const struct td_machine *m = &d->machines.m[i];
+		if (!td_check_machine(sig->check, m, sig->severity, hit))
+			continue;
+		if (!f->count || hit->severity > f->severity)
+			f->severity = hit->severity;
+		f->count++;
+		char prefix[300] = "";
+		if (named > 1)
+			snprintf(prefix, sizeof(prefix), "%s: ", m->name[0] ? m->name : ".");
+		int rc = add_detail(d, f, prefix, hit->detail);
+		for (size_t k = 0; !rc && k < hit->nev; k++)
+			rc = check_evidence(d, f, hit->ev[k].path, 0, hit->ev[k].line,
+					    (struct td_time){ 0 }, hit->ev[k].text);
+		if (rc) {
+			free(hit);
+			return rc;
+		}
+	}
+	free(hit);
+	return TD_OK;
+}
+
+/* Findings from the database's checks on the facts and the machines. */
 static int run_checks(struct td_diagnoser *d, struct td_diagnosis *dx, size_t *cap)
 {
+	if (td_machines_group(&d->machines))
+		return TD_E_NOMEM;
+	td_machines_finish(&d->machines);
 	for (size_t s = 0; s < d->db->nsigs; s++) {
 		const struct td_signature *sig = &d->db->sigs[s];
 		if (sig->check == TD_CHECK_NONE)
@@ -577,48 +727,18 @@ static int run_checks(struct td_diagnoser *d, struct td_diagnosis *dx, size_t *c
 		struct td_finding f = { .sig = sig, .severity = sig->severity,
 					.confidence = sig->confidence,
 					.remedies_on = unconditional(sig) };
-		for (size_t i = 0; i < d->nfacts; i++) {
-			const struct td_fact *fa = &d->facts[i];
-			uint32_t build[4];
-			if (strcmp(fa->name, "sql_server.version") != 0 ||
-			    !td_sql_parse_build(fa->value, build))
-				continue;
-			char text[600];
-			bool hit = false;
-			if (sig->check == TD_CHECK_SQL_BUILD_TLS12) {
-				struct td_sql_verdict v;
-				td_sql_check_tls12(d->db, build, &v);
-				hit = v.status == TD_SQL_BELOW || v.status == TD_SQL_NEVER;
-				memcpy(text, v.text, sizeof(text));
-			} else {
-				hit = td_sql_check_kb3146034(d->db, build, text, sizeof(text));
-			}
-			if (!hit)
-				continue;
-			struct td_evidence *ne = realloc(f.evidence, (f.nevidence + 1) * sizeof(*ne));
-			if (!ne)
-				return TD_E_NOMEM;
-			f.evidence = ne;
-			struct td_evidence *e = &ne[f.nevidence++];
-			memset(e, 0, sizeof(*e));
-			e->path = dupn(d, td_str_cstr(fa->path));
-			e->input = fa->input;
-			e->line = e->line_end = fa->line;
-			e->time = fa->time;
-			e->role = TD_ROLE_TRIGGER;
-			e->excerpt = dupn(d, td_str_cstr(fa->excerpt ? fa->excerpt : fa->value));
-			f.count++;
-			if (fa->time.zone && (!f.first.zone || fa->time.ticks < f.first.ticks))
-				f.first = fa->time;
-			if (fa->time.zone && (!f.last.zone || fa->time.ticks > f.last.ticks))
-				f.last = fa->time;
-			if (!f.detail)
-				f.detail = dupn(d, td_str_cstr(text));
-		}
-		if (f.count && add_finding(dx, cap, &f))
-			return TD_E_NOMEM;
-		if (!f.count)
+		int rc = td_check_is_machine_rule(sig->check) ? machine_check(d, sig, &f)
+							      : sql_check(d, sig, &f);
+		if (!rc && f.count)
+			rc = add_finding(dx, cap, &f);
+		if (rc || !f.count) {
+			for (size_t k = 0; k < f.nevidence; k++)
+				evidence_release(&f.evidence[k]);
 			free(f.evidence);
+			free(f.detail);
+		}
+		if (rc)
+			return rc;
 	}
 	return d->nomem ? TD_E_NOMEM : TD_OK;
 }
@@ -699,7 +819,10 @@ int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out)
 		dx->count[dx->findings[i].severity]++;
 	if (!rc)
 		rc = build_plan(dx);
-	/* Facts move over. */
+	/* Facts and machines move over. */
+	dx->machines = d->machines;
+	td_machines_init(&d->machines);
+	d->last_machine = 0;
 	dx->facts = d->facts;
 	dx->nfacts = d->nfacts;
 	d->facts = NULL;
@@ -729,6 +852,7 @@ void td_diagnosis_free(struct td_diagnosis *dx)
 	for (size_t i = 0; i < dx->nfacts; i++)
 		fact_release(&dx->facts[i]);
 	free(dx->facts);
+	td_machines_release(&dx->machines);
 	for (size_t i = 0; i < dx->nplan; i++)
 		free(dx->plan[i].findings);
 	free(dx->plan);

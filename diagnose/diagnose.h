@@ -12,8 +12,10 @@
  *     first and last time, and evidence (the first max_evidence - 1
  *     occurrences and the last one), raising the confidence one level when
  *     a `support` clause was seen too,
- *   - runs the database's checks on the facts (e.g. a SQL Server build below
- *     the TLS 1.2 minimum),
+ *   - builds the machine model from the registry events and version facts
+ *     (machine.h) and runs the database's checks on it and on the facts
+ *     (e.g. a SQL Server build below the TLS 1.2 minimum, TLS 1.2 disabled
+ *     in SCHANNEL, .NET strong cryptography missing),
  *   - merges the remedies of the error and warning findings into one fix
  *     plan ordered by phase (client-side first, disabling legacy protocols
  *     last), each remedy once, with the findings it serves.
@@ -29,6 +31,7 @@
 
 #include "event.h"
 #include "explain.h"
+#include "machine.h"
 #include "match.h"
 #include "sigdb.h"
 
@@ -92,6 +95,8 @@ struct td_diagnosis {
 	struct td_plan_item *plan;
 	size_t nplan;
 	size_t count[3]; /* findings per enum td_severity */
+	/* What the registry exports and version facts say per machine. */
+	struct td_machines machines;
 };
 
 struct td_diagnoser;

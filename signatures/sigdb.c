@@ -489,6 +489,8 @@ static int load_signature(struct loader *L, xmlNode *n)
 	sig->file = dup_or_null(L, L->file);
 	sig->id = attr(L, n, "id");
 	sig->kb = attr(L, n, "kb");
+	if (!sig->kb)
+		sig->kb = dup_or_null(L, ""); /* not a kb entry */
 	char *sev = attr(L, n, "severity"), *conf = attr(L, n, "confidence");
 	char *comm = attr(L, n, "community");
 	if (!sig->id || !sig->kb || !sev) {
@@ -529,10 +531,9 @@ static int load_signature(struct loader *L, xmlNode *n)
 			load_clause(L, sig, k, TD_ROLE_UNLESS);
 		else if (is_elem(k, "check")) {
 			char *name = attr(L, k, "name");
-			if (name && strcmp(name, "sql-build-tls12") == 0)
-				sig->check = TD_CHECK_SQL_BUILD_TLS12;
-			else if (name && strcmp(name, "sql-build-kb3146034") == 0)
-				sig->check = TD_CHECK_SQL_BUILD_KB3146034;
+			for (int c = 1; name && c < TD_CHECK_COUNT; c++)
+				if (strcmp(name, td_check_names[c].name) == 0)
+					sig->check = (enum td_check)c;
 			free(name);
 		} else if (is_elem(k, "supersedes"))
 			add_pending(L, sig - L->db->sigs, 0, 2, attr(L, k, "ref"), line);
@@ -1300,6 +1301,40 @@ bool td_cond_literal_in(const struct td_cond *d, struct td_str s)
 			return true;
 	return d->nliterals == 0;
 }
+
+const struct td_check_info td_check_names[TD_CHECK_COUNT] = {
+	[TD_CHECK_NONE] = { "", "" },
+	[TD_CHECK_SQL_BUILD_TLS12] = { "sql-build-tls12",
+				       "SQL Server build against the TLS 1.2 minimum" },
+	[TD_CHECK_SQL_BUILD_KB3146034] = { "sql-build-kb3146034",
+					   "SQL Server build with the KB3146034 defect" },
+	[TD_CHECK_TLS12_DISABLED] = { "schannel-tls12-disabled",
+				      "SCHANNEL TLS 1.2 client and server values" },
+	[TD_CHECK_TLS12_OS_DEFAULT_OFF] = { "schannel-tls12-os-default-off",
+					    "TLS 1.2 keys absent on Windows 7 / 2008 R2" },
+	[TD_CHECK_OS_2008] = { "windows-2008-tls12",
+			       "Windows Server 2008 / Vista (TLS 1.2 only after KB4019276)" },
+	[TD_CHECK_PROTOCOL_VERDICT] = { "schannel-protocol-verdict",
+					"half-disabled or misconfigured protocol versions" },
+	[TD_CHECK_SSL_ENABLED] = { "schannel-ssl-enabled", "SSL 2.0 / 3.0 left enabled" },
+	[TD_CHECK_PROTOCOL_KEY_TYPO] = { "schannel-protocol-key-typo",
+					 "protocol keys with names Schannel ignores" },
+	[TD_CHECK_TLS13_OLD_OS] = { "schannel-tls13-old-os",
+				    "TLS 1.3 enabled before Windows 11 / Server 2022" },
+	[TD_CHECK_NETFX_RELEASE] = { "netfx-release",
+				     ".NET Framework Release against 4.6.2 and 4.6" },
+	[TD_CHECK_NETFX_STRONG_CRYPTO] = { "netfx-strong-crypto",
+					   "SchUseStrongCrypto and SystemDefaultTlsVersions in "
+					   "the four .NET locations" },
+	[TD_CHECK_WINHTTP_PROTOCOLS] = { "winhttp-default-secure-protocols",
+					 "WinHTTP DefaultSecureProtocols in both views" },
+	[TD_CHECK_WININET_PROTOCOLS] = { "wininet-secure-protocols",
+					 "WinINet SecureProtocols (user, machine, policy)" },
+	[TD_CHECK_CIPHER_POLICY] = { "cipher-suite-policy",
+				     "the SSL Cipher Suite Order policy list" },
+	[TD_CHECK_SNAC_VERSION] = { "snac-version",
+				    "SQL Server Native Client 11.0 against 11.*.7001.0" },
+};
 
 const char *td_severity_name(enum td_severity s)
 {

@@ -146,11 +146,33 @@ struct td_remedy {
 	int line;
 };
 
+/* Rules on facts and on the machine model (diagnose/checks.c); the names
+ * are the values of <check name="..."> (td_check_names). */
 enum td_check {
 	TD_CHECK_NONE = 0,
 	TD_CHECK_SQL_BUILD_TLS12,
 	TD_CHECK_SQL_BUILD_KB3146034,
+	TD_CHECK_TLS12_DISABLED,
+	TD_CHECK_TLS12_OS_DEFAULT_OFF,
+	TD_CHECK_OS_2008,
+	TD_CHECK_PROTOCOL_VERDICT,
+	TD_CHECK_SSL_ENABLED,
+	TD_CHECK_PROTOCOL_KEY_TYPO,
+	TD_CHECK_TLS13_OLD_OS,
+	TD_CHECK_NETFX_RELEASE,
+	TD_CHECK_NETFX_STRONG_CRYPTO,
+	TD_CHECK_WINHTTP_PROTOCOLS,
+	TD_CHECK_WININET_PROTOCOLS,
+	TD_CHECK_CIPHER_POLICY,
+	TD_CHECK_SNAC_VERSION,
+	TD_CHECK_COUNT
 };
+
+struct td_check_info {
+	const char *name;     /* <check name> */
+	const char *describe; /* what it compares, for "signatures show" */
+};
+extern const struct td_check_info td_check_names[TD_CHECK_COUNT];
 
 struct td_signature {
 	char *id, *kb, *title, *cause, *evidence;

@@ -1,0 +1,482 @@
+/* Rules on the machine model (see checks.h). */
+#include "checks.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netfx.h"
+
+static void say(struct td_check_hit *h, const char *fmt, ...)
+{
+	if (h->dlen + 1 >= sizeof(h->detail))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(h->detail + h->dlen, sizeof(h->detail) - h->dlen, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		h->dlen += (size_t)n;
+	if (h->dlen >= sizeof(h->detail))
+		h->dlen = sizeof(h->detail) - 1;
+}
+
+static void cite(struct td_check_hit *h, const struct td_regval *v)
+{
+	if (!v->present || h->nev >= TD_CHECK_MAX_EVIDENCE)
+		return;
+	for (size_t i = 0; i < h->nev; i++)
+		if (h->ev[i].path == v->path && h->ev[i].line == v->line)
+			return;
+	struct td_check_evidence *e = &h->ev[h->nev++];
+	e->path = v->path;
+	e->line = v->line;
+	snprintf(e->text, sizeof(e->text), "%s", v->text);
+}
+
+/* Evidence for something the export lacks, or a fact without a value. */
+static void cite_text(struct td_check_hit *h, const char *path, uint64_t line, const char *fmt,
+		      ...)
+{
+	if (!path || h->nev >= TD_CHECK_MAX_EVIDENCE)
+		return;
+	struct td_check_evidence *e = &h->ev[h->nev++];
+	e->path = path;
+	e->line = line;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	va_end(ap);
+}
+
+static void cite_windows(struct td_check_hit *h, const struct td_machine *m)
+{
+	if (m->win.build)
+		cite_text(h, m->win.path, m->win.line, "Windows version %s (%s)", m->win.text,
+			  td_windows_name(m->win.build));
+}
+
+static const char *const side_names[2] = { "Client", "Server" };
+
+static void cite_side(struct td_check_hit *h, const struct td_machine *m, enum td_proto p,
+		      int s)
+{
+	const struct td_proto_side *ps = &m->proto[p].side[s];
+	if (ps->from_default)
+		cite_text(h, m->reg_path, 0, "SCHANNEL\\Protocols\\%s\\%s: no Enabled or "
+			  "DisabledByDefault value in this export", td_proto_name(p), side_names[s]);
+	cite(h, &ps->enabled);
+	cite(h, &ps->disabled_by_default);
+}
+
+static bool check_tls12_disabled(const struct td_machine *m, struct td_check_hit *h)
+{
+	const struct td_proto_cfg *c = &m->proto[TD_PROTO_TLS12];
+	bool hit = false;
+	for (int s = 0; s < 2; s++) {
+		const struct td_proto_side *ps = &c->side[s];
+		bool explicit_off = (ps->enabled.present && ps->enabled.is_dword &&
+				     ps->enabled.dword == 0) ||
+				    (ps->disabled_by_default.present &&
+				     ps->disabled_by_default.is_dword &&
+				     ps->disabled_by_default.dword != 0);
+		if (!explicit_off)
+			continue;
+		hit = true;
+		cite(h, &ps->enabled);
+		cite(h, &ps->disabled_by_default);
+	}
+	if (hit)
+		say(h, "TLS 1.2 is %s: %s.", td_verdict_name(c->verdict), c->why);
+	return hit;
+}
+
+/* kb H02: Windows 7 / 2008 R2 keep TLS 1.2 off unless the keys say so. */
+static bool check_tls12_default_off(const struct td_machine *m, struct td_check_hit *h)
+{
+	if (m->win.build < TD_BUILD_WIN7 || m->win.build >= TD_BUILD_WIN8 || !m->schannel_seen)
+		return false;
+	const struct td_proto_cfg *c = &m->proto[TD_PROTO_TLS12];
+	bool hit = false;
+	for (int s = 0; s < 2; s++) {
+		const struct td_proto_side *ps = &c->side[s];
+		bool explicit_dbd = ps->disabled_by_default.present &&
+				    ps->disabled_by_default.is_dword &&
+				    ps->disabled_by_default.dword != 0;
+		if (ps->state != TD_PS_OFF_BY_DEFAULT || explicit_dbd)
+			continue;
+		hit = true;
+		cite_side(h, m, TD_PROTO_TLS12, s);
+	}
+	if (!hit)
+		return false;
+	cite_windows(h, m);
+	say(h, "On %s TLS 1.2 is off unless SCHANNEL\\Protocols\\TLS 1.2 sets Enabled=1 and "
+	       "DisabledByDefault=0: %s.", td_windows_name(m->win.build), c->why);
+	return true;
+}
+
+/* kb H03: Vista / Server 2008 have TLS 1.2 only with KB4019276. */
+static bool check_os_2008(const struct td_machine *m, struct td_check_hit *h)
+{
+	if (!m->win.build || m->win.build >= TD_BUILD_WIN7)
+		return false;
+	cite_windows(h, m);
+	say(h, "%s (build %u) has TLS 1.1 and 1.2 only on Server 2008 SP2 with KB4019276, and "
+	       "then still disabled by default; Vista has neither.",
+	    td_windows_name(m->win.build), m->win.build);
+	const struct td_proto_cfg *c = &m->proto[TD_PROTO_TLS12];
+	if (!c->side[TD_CLIENT].from_default || !c->side[TD_SERVER].from_default) {
+		cite_side(h, m, TD_PROTO_TLS12, TD_CLIENT);
+		cite_side(h, m, TD_PROTO_TLS12, TD_SERVER);
+		say(h, " The TLS 1.2 keys are set (%s); they work only once KB4019276 is "
+		       "installed, which a registry export does not show.", c->why);
+	}
+	return true;
+}
+
+/* HealthChecker: half-disabled and client/server mismatches, TLS only. */
+static bool check_protocol_verdict(const struct td_machine *m, struct td_check_hit *h)
+{
+	bool hit = false;
+	for (int p = TD_PROTO_TLS10; p < TD_NPROTO; p++) {
+		const struct td_proto_cfg *c = &m->proto[p];
+		if (c->verdict != TD_VERDICT_HALF_DISABLED && c->verdict != TD_VERDICT_MISCONFIGURED)
+			continue;
+		say(h, "%s%s is %s: %s.", hit ? " " : "", td_proto_name(p),
+		    td_verdict_name(c->verdict), c->why);
+		cite_side(h, m, p, TD_CLIENT);
+		cite_side(h, m, p, TD_SERVER);
+		hit = true;
+	}
+	return hit;
+}
+
+static bool check_ssl_enabled(const struct td_machine *m, struct td_check_hit *h)
+{
+	bool hit = false;
+	for (int p = TD_PROTO_SSL2; p <= TD_PROTO_SSL3; p++)
+		for (int s = 0; s < 2; s++) {
+			const struct td_proto_side *ps = &m->proto[p].side[s];
+			if (ps->state != TD_PS_ENABLED)
+				continue;
+			/* The SSL 2.0 defaults come from a reprint only (kb/REGISTRY.md 1b). */
+			if (ps->from_default && (!m->schannel_seen || p == TD_PROTO_SSL2))
+				continue;
+			say(h, "%s%s %s is enabled%s.", hit ? " " : "", td_proto_name(p),
+			    side_names[s],
+			    ps->from_default ? " (the Windows default for this version)" : "");
+			cite_side(h, m, (enum td_proto)p, s);
+			hit = true;
+		}
+	if (hit && m->win.build)
+		cite_windows(h, m);
+	return hit;
+}
+
+static bool check_key_typo(const struct td_machine *m, struct td_check_hit *h)
+{
+	for (size_t i = 0; i < m->ntypos; i++)
+		cite(h, &m->typos[i]);
+	if (m->ntypos)
+		say(h, "%zu value(s) sit under protocol keys whose names Schannel does not read "
+		       "(the names are \"TLS 1.2\" etc., with a space); they have no effect.",
+		    m->ntypos);
+	return m->ntypos > 0;
+}
+
+/* kb H10. */
+static bool check_tls13_old_os(const struct td_machine *m, struct td_check_hit *h)
+{
+	if (!m->win.build || m->win.build >= TD_BUILD_2022)
+		return false;
+	bool hit = false;
+	for (int s = 0; s < 2; s++) {
+		const struct td_proto_side *ps = &m->proto[TD_PROTO_TLS13].side[s];
+		if (ps->from_default || !ps->enabled.present || !ps->enabled.is_dword ||
+		    ps->enabled.dword == 0)
+			continue;
+		cite_side(h, m, TD_PROTO_TLS13, s);
+		hit = true;
+	}
+	if (!hit)
+		return false;
+	cite_windows(h, m);
+	say(h, "TLS 1.3 is enabled on %s; Windows supports it only from Windows 11 / Server "
+	       "2022, and enabling it earlier is not a secure configuration.",
+	    td_windows_name(m->win.build));
+	return true;
+}
+
+/* kb E08. */
+static bool check_netfx_release(const struct td_machine *m, struct td_check_hit *h)
+{
+	const struct td_regval *r = &m->release;
+	if (!r->present) {
+		if (!m->ndp_seen || !m->reg_path)
+			return false;
+		cite_text(h, m->reg_path, 0, "NET Framework Setup\\NDP\\v4\\Full\\Release: not "
+			  "in this export, which has other NDP keys");
+		say(h, "No .NET Framework 4.5 or later is installed (NDP\\v4\\Full has no "
+		       "Release value).");
+		return true;
+	}
+	if (!r->is_dword || r->dword >= TD_NETFX_462)
+		return false;
+	cite(h, r);
+	say(h, "Release %u is .NET Framework %s, older than 4.6.2 (Release %u), which "
+	       "Configuration Manager requires for TLS 1.1/1.2.",
+	    r->dword, td_netfx_name(r->dword), TD_NETFX_462);
+	if (r->dword < TD_NETFX_46)
+		say(h, " Before 4.6, applications get TLS 1.2 only with SchUseStrongCrypto and "
+		       "SystemDefaultTlsVersions set.");
+	return true;
+}
+
+/* kb E09: both values, 1, in all four places the export covers. */
+static bool check_netfx_strong(const struct td_machine *m, struct td_check_hit *h)
+{
+	static const char *const vers[2] = { "v2.0.50727", "v4.0.30319" };
+	static const char *const vals[2] = { "SchUseStrongCrypto", "SystemDefaultTlsVersions" };
+	static const char *const views[2] = { "", "Wow6432Node\\" };
+	bool hit = false;
+	for (int view = 0; view < 2; view++) {
+		if (!m->netfx_seen[view])
+			continue;
+		for (int ver = 0; ver < 2; ver++)
+			for (int val = 0; val < 2; val++) {
+				const struct td_regval *v = &m->netfx[ver][view][val];
+				const char *what = !v->present ? "missing"
+						   : !v->is_dword ? "not a DWORD"
+						   : v->dword == 1 ? NULL
+						   : v->dword == 0 ? "0"
+								   : "neither 0 nor 1";
+				if (!what)
+					continue;
+				say(h, "%s%s%s\\%s %s", hit ? "; " : "", views[view], vers[ver],
+				    vals[val], what);
+				if (v->present)
+					cite(h, v);
+				else
+					cite_text(h, m->reg_path, 0,
+						  "SOFTWARE\\%sMicrosoft\\.NETFramework\\%s\\%s: "
+						  "missing", views[view], vers[ver], vals[val]);
+				hit = true;
+			}
+	}
+	if (!hit)
+		return false;
+	say(h, ".");
+	if (m->wow_seen && !m->netfx_seen[TD_VIEW_32])
+		say(h, " The export does not show the Wow6432Node copy, which 32-bit "
+		       "processes use.");
+	return true;
+}
+
+static bool has_bit(const struct td_regval *v, uint32_t bit)
+{
+	return v->is_dword && (v->dword & bit);
+}
+
+/* kb F02 (a)-(e). */
+static bool check_winhttp(const struct td_machine *m, struct td_check_hit *h)
+{
+	static const char *const view_names[2] = { "64-bit", "32-bit (Wow6432Node)" };
+	bool old_os = m->win.build >= TD_BUILD_WIN7 && m->win.build < TD_BUILD_WIN81;
+	bool hit = false;
+	char bits[96];
+	for (int view = 0; view < 2; view++) {
+		const struct td_regval *v = &m->winhttp[view];
+		if (v->present) {
+			td_protocol_bits_text(v->is_dword ? v->dword : 0, bits, sizeof(bits));
+			bool no12 = !has_bit(v, 0x800), ssl = has_bit(v, 0x8) || has_bit(v, 0x20);
+			if (no12 || ssl) {
+				say(h, "%s%s DefaultSecureProtocols = %s (%s): %s%s%s.", hit ? " " : "",
+				    view_names[view], v->data, bits, no12 ? "no TLS 1.2" : "",
+				    no12 && ssl ? ", and " : "", ssl ? "SSL still allowed" : "");
+				cite(h, v);
+				hit = true;
+			}
+		} else if (old_os && m->inet_seen[view]) {
+			say(h, "%s%s DefaultSecureProtocols is not set: on %s WinHTTP then "
+			       "offers SSL 3.0 and TLS 1.0 only.",
+			    hit ? " " : "", view_names[view], td_windows_name(m->win.build));
+			cite_text(h, m->reg_path, 0, "%sInternet Settings\\WinHttp\\"
+				  "DefaultSecureProtocols: not set",
+				  view ? "Wow6432Node\\...\\" : "");
+			hit = true;
+		}
+	}
+	const struct td_regval *a = &m->winhttp[0], *b = &m->winhttp[1];
+	if (m->wow_seen && a->present != b->present && m->inet_seen[a->present ? 1 : 0]) {
+		say(h, "%sDefaultSecureProtocols is set only in the %s view, so %s WinHTTP "
+		       "applications behave differently.",
+		    hit ? " " : "", a->present ? "64-bit" : "32-bit",
+		    a->present ? "32-bit" : "64-bit");
+		cite(h, a->present ? a : b);
+		hit = true;
+	} else if (a->present && b->present && a->is_dword && b->is_dword &&
+		   a->dword != b->dword && hit) {
+		say(h, " The two views differ (%s and %s).", a->data, b->data);
+	}
+	if (hit) {
+		if (old_os)
+			say(h, " On %s the value is honoured only with KB3140245 installed.",
+			    td_windows_name(m->win.build));
+		cite_windows(h, m);
+	}
+	return hit;
+}
+
+/* kb/REGISTRY.md 8 (advisory: not from a Microsoft page). */
+static bool check_wininet(const struct td_machine *m, struct td_check_hit *h)
+{
+	static const char *const scopes[3] = { "user", "machine", "policy" };
+	bool hit = false;
+	char bits[96];
+	for (int s = 0; s < 3; s++) {
+		const struct td_regval *v = &m->wininet[s];
+		if (!v->present || has_bit(v, 0x800))
+			continue;
+		td_protocol_bits_text(v->is_dword ? v->dword : 0, bits, sizeof(bits));
+		say(h, "%sWinINet SecureProtocols (%s) = %s (%s) has no TLS 1.2.", hit ? " " : "",
+		    scopes[s], v->data, bits);
+		cite(h, v);
+		hit = true;
+	}
+	if (hit && m->wininet[TD_INET_POLICY].present)
+		say(h, " The policy value wins over the others.");
+	return hit;
+}
+
+/* Whether a suite name can be used with TLS 1.2 (AEAD or SHA-2 MAC) or is
+ * a TLS 1.3 suite. */
+static bool tls12_suite(const char *s, size_t n)
+{
+	char name[128];
+	if (n >= sizeof(name))
+		return false;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return strstr(name, "_GCM_") || strstr(name, "_SHA256") || strstr(name, "_SHA384") ||
+	       strncmp(name, "TLS_AES_", 8) == 0 || strncmp(name, "TLS_CHACHA20", 12) == 0;
+}
+
+/* Whether the list names suite, ignoring the curve suffixes of Windows 2012
+ * and 2012 R2 ("_P256"). */
+static bool list_has(const char *list, const char *suite)
+{
+	size_t n = strlen(suite);
+	for (const char *p = list; (p = strstr(p, suite)); p += n) {
+		bool start = p == list || p[-1] == ',' || p[-1] == '\n' || p[-1] == ' ';
+		char c = p[n];
+		if (start && (c == '\0' || c == ',' || c == '\n' || c == ' ' || c == '_'))
+			return true;
+	}
+	return false;
+}
+
+/* kb H06, with the suites the documented peers need (kb/REGISTRY.md 4). */
+static bool check_cipher_policy(const struct td_machine *m, enum td_severity base,
+				struct td_check_hit *h)
+{
+	static const struct {
+		const char *peer;
+		const char *suites[4];
+	} peers[] = {
+		{ "WSUS sync with sws.update.microsoft.com",
+		  { "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+		    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+		    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" } },
+		{ "Microsoft 365 / Azure Front Door",
+		  { "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+		    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+		    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256" } },
+	};
+	const struct td_regval *v = &m->cipher_policy;
+	if (!v->present)
+		return false;
+	cite(h, v);
+	cite(h, &m->cipher_local);
+	size_t total = 0, modern = 0;
+	for (const char *p = v->data; *p;) {
+		size_t n = strcspn(p, ",\n");
+		const char *s = p;
+		while (n && *s == ' ')
+			s++, n--;
+		if (n) {
+			total++;
+			modern += tls12_suite(s, n);
+		}
+		p += strcspn(p, ",\n");
+		if (*p)
+			p++;
+	}
+	h->severity = base;
+	say(h, "The SSL Cipher Suite Order policy lists %zu suite(s) and wins over the local "
+	       "list.", total);
+	if (!modern) {
+		say(h, " None of them can be used with TLS 1.2.");
+		h->severity = TD_SEV_WARNING;
+	}
+	for (size_t i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
+		size_t missing = 0;
+		for (size_t k = 0; k < 4; k++)
+			missing += !list_has(v->data, peers[i].suites[k]);
+		if (missing == 4) {
+			say(h, " It has none of the suites %s needs (e.g. %s).", peers[i].peer,
+			    peers[i].suites[0]);
+			h->severity = TD_SEV_WARNING;
+		} else if (missing) {
+			say(h, " It lacks %zu of the 4 suites %s uses.", missing, peers[i].peer);
+		}
+	}
+	return true;
+}
+
+/* kb A03: SNAC 11 below the SQL Server 2012 SP4 build (11.*.7001.0). */
+static bool check_snac(const struct td_machine *m, struct td_check_hit *h)
+{
+	if (!m->snac11)
+		return false;
+	unsigned a = 0, b = 0, c = 0;
+	if (sscanf(m->snac11, "%u.%u.%u", &a, &b, &c) != 3 || c >= 7001)
+		return false;
+	cite(h, &m->snac11_at);
+	say(h, "SQL Server Native Client 11.0 is version %s, below 11.*.7001.0 (the SQL Server "
+	       "2012 SP4 level that supports TLS 1.2).", m->snac11);
+	if (m->snac10)
+		say(h, " SQL Server Native Client 10.0 (%s) is installed too; it needs its TLS 1.2 "
+		       "update package.", m->snac10);
+	return true;
+}
+
+bool td_check_is_machine_rule(enum td_check c)
+{
+	return c != TD_CHECK_NONE && c != TD_CHECK_SQL_BUILD_TLS12 &&
+	       c != TD_CHECK_SQL_BUILD_KB3146034 && c < TD_CHECK_COUNT;
+}
+
+bool td_check_machine(enum td_check c, const struct td_machine *m, enum td_severity base,
+		      struct td_check_hit *hit)
+{
+	memset(hit, 0, sizeof(*hit));
+	hit->severity = base;
+	switch (c) {
+	case TD_CHECK_TLS12_DISABLED: return check_tls12_disabled(m, hit);
+	case TD_CHECK_TLS12_OS_DEFAULT_OFF: return check_tls12_default_off(m, hit);
+	case TD_CHECK_OS_2008: return check_os_2008(m, hit);
+	case TD_CHECK_PROTOCOL_VERDICT: return check_protocol_verdict(m, hit);
+	case TD_CHECK_SSL_ENABLED: return check_ssl_enabled(m, hit);
+	case TD_CHECK_PROTOCOL_KEY_TYPO: return check_key_typo(m, hit);
+	case TD_CHECK_TLS13_OLD_OS: return check_tls13_old_os(m, hit);
+	case TD_CHECK_NETFX_RELEASE: return check_netfx_release(m, hit);
+	case TD_CHECK_NETFX_STRONG_CRYPTO: return check_netfx_strong(m, hit);
+	case TD_CHECK_WINHTTP_PROTOCOLS: return check_winhttp(m, hit);
+	case TD_CHECK_WININET_PROTOCOLS: return check_wininet(m, hit);
+	case TD_CHECK_CIPHER_POLICY: return check_cipher_policy(m, base, hit);
+	case TD_CHECK_SNAC_VERSION: return check_snac(m, hit);
+	default: return false;
+	}
+}

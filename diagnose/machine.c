@@ -1,0 +1,543 @@
+/* The machine model: registry values and version facts per machine, and
+ * the protocol verdicts (see machine.h). */
+#include "machine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+
+void td_machines_init(struct td_machines *ms)
+{
+	memset(ms, 0, sizeof(*ms));
+}
+
+static void regval_release(struct td_regval *v)
+{
+	free(v->data);
+	free(v->path);
+	free(v->text);
+	memset(v, 0, sizeof(*v));
+}
+
+static void machine_release(struct td_machine *m)
+{
+	free(m->name);
+	free(m->reg_path);
+	for (int p = 0; p < TD_NPROTO; p++)
+		for (int s = 0; s < 2; s++) {
+			regval_release(&m->proto[p].side[s].enabled);
+			regval_release(&m->proto[p].side[s].disabled_by_default);
+		}
+	for (int a = 0; a < 2; a++)
+		for (int b = 0; b < 2; b++)
+			for (int c = 0; c < 2; c++)
+				regval_release(&m->netfx[a][b][c]);
+	for (int i = 0; i < 2; i++)
+		regval_release(&m->winhttp[i]);
+	for (int i = 0; i < 3; i++)
+		regval_release(&m->wininet[i]);
+	regval_release(&m->release);
+	regval_release(&m->cipher_policy);
+	regval_release(&m->cipher_local);
+	regval_release(&m->event_logging);
+	regval_release(&m->snac11_at);
+	for (size_t i = 0; i < m->ntypos; i++)
+		regval_release(&m->typos[i]);
+	free(m->typos);
+	free(m->win.text);
+	free(m->win.path);
+	free(m->snac11);
+	free(m->snac10);
+}
+
+void td_machines_release(struct td_machines *ms)
+{
+	for (size_t i = 0; i < ms->n; i++)
+		machine_release(&ms->m[i]);
+	free(ms->m);
+	memset(ms, 0, sizeof(*ms));
+}
+
+static char *dup_str(struct td_str s)
+{
+	char *p = malloc(s.len + 1);
+	if (!p)
+		return NULL;
+	if (s.len)
+		memcpy(p, s.p, s.len);
+	p[s.len] = '\0';
+	return p;
+}
+
+struct td_machine *td_machines_get(struct td_machines *ms, struct td_str folder)
+{
+	for (size_t i = ms->n; i-- > 0;)
+		if (td_str_eq_cstr(folder, ms->m[i].name))
+			return &ms->m[i];
+	if (td_grow(&ms->m, &ms->cap, ms->n, sizeof(*ms->m))) {
+		ms->nomem = true;
+		return NULL;
+	}
+	struct td_machine *m = &ms->m[ms->n];
+	memset(m, 0, sizeof(*m));
+	m->name = dup_str(folder);
+	if (!m->name) {
+		ms->nomem = true;
+		return NULL;
+	}
+	ms->n++;
+	return m;
+}
+
+/* Folder names that hold one kind of file rather than one machine. */
+static bool generic_folder(struct td_str name)
+{
+	static const char *const names[] = {
+		"logs",	    "log",     "registry", "reg",    "eventlogs", "event logs",
+		"events",   "evtx",    "winevt",   "windows", "system32", "sql",
+		"sqlserver", "mssql",  "configmgr", "sccm",  "sms",	     "ccm",
+		"temp",	    "tmp",     "config",   "data",   "files",	     "dotnet",
+		"schannel", "wcf",     "traces",   "svclog", "errorlog",  "iis",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (td_str_ieq(name, td_str_cstr(names[i])))
+			return true;
+	return false;
+}
+
+static size_t dir_len(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+	return slash ? (size_t)(slash - p) : 0;
+}
+
+struct td_str td_machine_group_name(const char *const *paths, size_t n, size_t i)
+{
+	/* The common folder of all paths. */
+	size_t base = dir_len(paths[0]);
+	for (size_t k = 1; k < n; k++) {
+		size_t j = 0, lim = dir_len(paths[k]);
+		while (j < base && j < lim && paths[0][j] == paths[k][j])
+			j++;
+		/* Back to a folder boundary of both. */
+		bool whole = (j == base || paths[0][j] == '/') && (j == lim || paths[k][j] == '/');
+		while (!whole && j > 0 && paths[0][--j] != '/')
+			;
+		if (j < base)
+			base = j;
+	}
+	size_t skip = base ? base + 1 : 0;
+	bool split = true;
+	size_t distinct = 0;
+	struct td_str first_seen = { NULL, 0 };
+	for (size_t k = 0; k < n && split; k++) {
+		const char *rel = paths[k] + (strlen(paths[k]) >= skip ? skip : 0);
+		const char *slash = strchr(rel, '/');
+		if (!slash) {
+			split = false; /* a file in the base folder itself */
+			break;
+		}
+		struct td_str first = td_str_make(rel, (size_t)(slash - rel));
+		if (generic_folder(first))
+			split = false;
+		else if (!first_seen.p)
+			first_seen = first, distinct = 1;
+		else if (!td_str_eq(first, first_seen))
+			distinct = 2;
+	}
+	if (!split || distinct < 2)
+		return td_str_make(paths[0], base);
+	const char *rel = paths[i] + skip;
+	return td_str_make(paths[i], skip + strcspn(rel, "/"));
+}
+
+static int move_value(struct td_regval *dst, struct td_regval *src)
+{
+	if (!src->present)
+		return TD_OK;
+	regval_release(dst);
+	*dst = *src;
+	memset(src, 0, sizeof(*src));
+	return TD_OK;
+}
+
+static void move_text(char **dst, char **src)
+{
+	if (*src && !*dst) {
+		*dst = *src;
+		*src = NULL;
+	}
+}
+
+/* Moves what src knows into dst (later values win). */
+static int merge(struct td_machine *dst, struct td_machine *src)
+{
+	dst->has_registry |= src->has_registry;
+	dst->schannel_seen |= src->schannel_seen;
+	dst->ndp_seen |= src->ndp_seen;
+	dst->wow_seen |= src->wow_seen;
+	move_text(&dst->reg_path, &src->reg_path);
+	for (int v = 0; v < 2; v++) {
+		dst->netfx_seen[v] |= src->netfx_seen[v];
+		dst->inet_seen[v] |= src->inet_seen[v];
+		move_value(&dst->winhttp[v], &src->winhttp[v]);
+	}
+	for (int p = 0; p < TD_NPROTO; p++)
+		for (int sd = 0; sd < 2; sd++) {
+			move_value(&dst->proto[p].side[sd].enabled, &src->proto[p].side[sd].enabled);
+			move_value(&dst->proto[p].side[sd].disabled_by_default,
+				   &src->proto[p].side[sd].disabled_by_default);
+		}
+	for (int a = 0; a < 2; a++)
+		for (int b = 0; b < 2; b++)
+			for (int c = 0; c < 2; c++)
+				move_value(&dst->netfx[a][b][c], &src->netfx[a][b][c]);
+	for (int i = 0; i < 3; i++)
+		move_value(&dst->wininet[i], &src->wininet[i]);
+	move_value(&dst->release, &src->release);
+	move_value(&dst->cipher_policy, &src->cipher_policy);
+	move_value(&dst->cipher_local, &src->cipher_local);
+	move_value(&dst->event_logging, &src->event_logging);
+	if (src->ntypos) {
+		struct td_regval *nt =
+			realloc(dst->typos, (dst->ntypos + src->ntypos) * sizeof(*nt));
+		if (!nt)
+			return TD_E_NOMEM;
+		memcpy(nt + dst->ntypos, src->typos, src->ntypos * sizeof(*nt));
+		dst->typos = nt;
+		dst->ntypos += src->ntypos;
+		src->ntypos = 0;
+	}
+	if (src->win.build && !dst->win.build) {
+		free(dst->win.text);
+		free(dst->win.path);
+		dst->win = src->win;
+		memset(&src->win, 0, sizeof(src->win));
+	}
+	if (src->snac11 && !dst->snac11) {
+		move_text(&dst->snac11, &src->snac11);
+		move_value(&dst->snac11_at, &src->snac11_at);
+	}
+	move_text(&dst->snac10, &src->snac10);
+	return TD_OK;
+}
+
+int td_machines_group(struct td_machines *ms)
+{
+	if (!ms->n)
+		return TD_OK;
+	const char **paths = malloc(ms->n * sizeof(*paths));
+	if (!paths)
+		return TD_E_NOMEM;
+	for (size_t i = 0; i < ms->n; i++)
+		paths[i] = ms->m[i].name;
+	struct td_machines out;
+	td_machines_init(&out);
+	int rc = TD_OK;
+	for (size_t i = 0; i < ms->n && !rc; i++) {
+		struct td_str name = td_machine_group_name(paths, ms->n, i);
+		struct td_machine *m = td_machines_get(&out, name);
+		rc = m ? merge(m, &ms->m[i]) : TD_E_NOMEM;
+	}
+	free(paths);
+	td_machines_release(ms);
+	*ms = out;
+	return rc;
+}
+
+/* Finds marker (lower case) in the lower-cased key; returns the position
+ * just after it, or -1. */
+static long after(const char *lkey, const char *marker)
+{
+	const char *p = strstr(lkey, marker);
+	return p ? (long)(p - lkey) + (long)strlen(marker) : -1;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+	return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+static int set_value(struct td_regval *v, struct td_str type, struct td_str data,
+		     struct td_str path, uint64_t line, struct td_str text)
+{
+	regval_release(v);
+	v->present = true;
+	v->is_dword = td_str_eq_cstr(type, "REG_DWORD") || td_str_eq_cstr(type, "REG_QWORD");
+	if (v->is_dword) {
+		uint64_t x = 0;
+		size_t i = 0;
+		for (; i < data.len && data.p[i] >= '0' && data.p[i] <= '9' && x <= 0xFFFFFFFFu; i++)
+			x = x * 10 + (uint64_t)(data.p[i] - '0');
+		v->is_dword = i == data.len && i > 0 && x <= 0xFFFFFFFFu;
+		v->dword = (uint32_t)x;
+	}
+	v->data = dup_str(data);
+	v->path = dup_str(path);
+	v->line = line;
+	v->text = dup_str(text);
+	return v->data && v->path && v->text ? TD_OK : TD_E_NOMEM;
+}
+
+static const char *const proto_keys[TD_NPROTO] = { "ssl 2.0", "ssl 3.0", "tls 1.0",
+						   "tls 1.1", "tls 1.2", "tls 1.3" };
+
+/* A protocol key name Schannel does not know but that looks like one of
+ * its names without the space or with a "v" ("TLS1.2", "TLSv1.2"). */
+static bool typo_name(const char *name)
+{
+	char squeezed[32];
+	size_t n = 0;
+	for (const char *p = name; *p && n + 1 < sizeof(squeezed); p++)
+		if (*p != ' ' && *p != '_' && *p != 'v')
+			squeezed[n++] = *p;
+	squeezed[n] = '\0';
+	for (int i = 0; i < TD_NPROTO; i++) {
+		char want[16];
+		size_t k = 0;
+		for (const char *p = proto_keys[i]; *p; p++)
+			if (*p != ' ')
+				want[k++] = *p;
+		want[k] = '\0';
+		if (strcmp(squeezed, want) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int schannel_value(struct td_machine *m, const char *rest, const char *lname,
+			  struct td_str type, struct td_str data, struct td_str path,
+			  uint64_t line, struct td_str text)
+{
+	if (!*rest) {
+		if (strcmp(lname, "eventlogging") == 0)
+			return set_value(&m->event_logging, type, data, path, line, text);
+		return TD_OK;
+	}
+	if (strncmp(rest, "\\protocols\\", 11) != 0)
+		return TD_OK;
+	const char *proto = rest + 11;
+	const char *slash = strchr(proto, '\\');
+	if (!slash)
+		return TD_OK;
+	char pname[32];
+	size_t plen = (size_t)(slash - proto);
+	if (plen >= sizeof(pname))
+		return TD_OK;
+	memcpy(pname, proto, plen);
+	pname[plen] = '\0';
+	const char *sname = slash + 1;
+	int side = strcmp(sname, "client") == 0 ? TD_CLIENT
+		   : strcmp(sname, "server") == 0 ? TD_SERVER
+						   : -1;
+	bool known = strcmp(lname, "enabled") == 0 || strcmp(lname, "disabledbydefault") == 0;
+	if (side < 0 || !known)
+		return TD_OK;
+	for (int p = 0; p < TD_NPROTO; p++) {
+		if (strcmp(pname, proto_keys[p]) != 0)
+			continue;
+		struct td_proto_side *ps = &m->proto[p].side[side];
+		return set_value(lname[0] == 'e' ? &ps->enabled : &ps->disabled_by_default, type,
+				 data, path, line, text);
+	}
+	if (!typo_name(pname))
+		return TD_OK;
+	struct td_regval *nt = realloc(m->typos, (m->ntypos + 1) * sizeof(*nt));
+	if (!nt)
+		return TD_E_NOMEM;
+	m->typos = nt;
+	memset(&nt[m->ntypos], 0, sizeof(*nt));
+	return set_value(&nt[m->ntypos++], type, data, path, line, text);
+}
+
+int td_machine_regvalue(struct td_machine *m, struct td_str key, struct td_str name,
+			struct td_str type, struct td_str data, bool deleted, struct td_str path,
+			uint64_t line, struct td_str text)
+{
+	char lkey[1024], lname[128];
+	if (key.len >= sizeof(lkey) || name.len >= sizeof(lname))
+		return TD_OK;
+	for (size_t i = 0; i < key.len; i++)
+		lkey[i] = (char)td_ascii_lower((unsigned char)key.p[i]);
+	lkey[key.len] = '\0';
+	for (size_t i = 0; i < name.len; i++)
+		lname[i] = (char)td_ascii_lower((unsigned char)name.p[i]);
+	lname[name.len] = '\0';
+	if (!m->has_registry) {
+		m->has_registry = true;
+		m->reg_path = dup_str(path);
+		if (!m->reg_path)
+			return TD_E_NOMEM;
+	}
+	bool wow = strstr(lkey, "\\wow6432node\\") != NULL;
+	m->wow_seen |= wow;
+	int view = wow ? TD_VIEW_32 : TD_VIEW_64;
+	long at;
+	/* Coverage is noted even for a deleted value: the export saw the key. */
+	if ((at = after(lkey, "\\securityproviders\\schannel")) >= 0 &&
+	    (lkey[at] == '\0' || lkey[at] == '\\')) {
+		m->schannel_seen = true;
+		return deleted ? TD_OK
+			       : schannel_value(m, lkey + at, lname, type, data, path, line, text);
+	}
+	if ((at = after(lkey, "\\microsoft\\.netframework")) >= 0) {
+		m->netfx_seen[view] = true;
+		int ver = strcmp(lkey + at, "\\v4.0.30319") == 0   ? TD_NETFX_V4
+			  : strcmp(lkey + at, "\\v2.0.50727") == 0 ? TD_NETFX_V2
+								   : -1;
+		int val = strcmp(lname, "schusestrongcrypto") == 0	   ? TD_NETFX_STRONG
+			  : strcmp(lname, "systemdefaulttlsversions") == 0 ? TD_NETFX_SYSDEFAULT
+									   : -1;
+		if (ver < 0 || val < 0 || deleted)
+			return TD_OK;
+		return set_value(&m->netfx[ver][view][val], type, data, path, line, text);
+	}
+	if ((at = after(lkey, "\\net framework setup\\ndp")) >= 0) {
+		m->ndp_seen = true;
+		if (!deleted && strcmp(lkey + at, "\\v4\\full") == 0 &&
+		    strcmp(lname, "release") == 0)
+			return set_value(&m->release, type, data, path, line, text);
+		return TD_OK;
+	}
+	if ((at = after(lkey, "\\currentversion\\internet settings")) >= 0) {
+		bool policy = strstr(lkey, "\\policies\\") != NULL;
+		bool user = strncmp(lkey, "hkey_current_user", 17) == 0 ||
+			    strncmp(lkey, "hkcu", 4) == 0;
+		if (!policy && !user)
+			m->inet_seen[view] = true;
+		if (deleted)
+			return TD_OK;
+		if (strcmp(lkey + at, "\\winhttp") == 0 && !policy && !user &&
+		    strcmp(lname, "defaultsecureprotocols") == 0)
+			return set_value(&m->winhttp[view], type, data, path, line, text);
+		if (lkey[at] == '\0' && strcmp(lname, "secureprotocols") == 0 && !wow) {
+			int scope = policy ? TD_INET_POLICY : user ? TD_INET_USER : TD_INET_MACHINE;
+			return set_value(&m->wininet[scope], type, data, path, line, text);
+		}
+		return TD_OK;
+	}
+	if (deleted || strcmp(lname, "functions") != 0)
+		return TD_OK;
+	if (ends_with(lkey, "\\policies\\microsoft\\cryptography\\configuration\\ssl\\00010002"))
+		return set_value(&m->cipher_policy, type, data, path, line, text);
+	if (ends_with(lkey, "\\cryptography\\configuration\\local\\ssl\\00010002"))
+		return set_value(&m->cipher_local, type, data, path, line, text);
+	return TD_OK;
+}
+
+static int set_text(char **dst, const char *value)
+{
+	free(*dst);
+	*dst = strdup(value);
+	return *dst ? TD_OK : TD_E_NOMEM;
+}
+
+int td_machine_fact(struct td_machine *m, const char *name, const char *value, const char *path,
+		    uint64_t line)
+{
+	bool build_fact = strcmp(name, "windows.currentbuild") == 0 ||
+			  strcmp(name, "windows.currentbuildnumber") == 0;
+	if (build_fact || strcmp(name, "windows.version") == 0) {
+		uint32_t b = td_windows_build_from(value);
+		/* A build number wins over a version without one ("6.3"). */
+		if (!b || (m->win.build && !build_fact))
+			return TD_OK;
+		m->win.build = b;
+		int rc = set_text(&m->win.text, value);
+		if (!rc)
+			rc = set_text(&m->win.path, path);
+		m->win.line = line;
+		return rc;
+	}
+	if (strcmp(name, "sql_client.snac11") == 0) {
+		int rc = set_text(&m->snac11, value);
+		if (rc)
+			return rc;
+		regval_release(&m->snac11_at);
+		m->snac11_at.present = true;
+		m->snac11_at.path = strdup(path);
+		m->snac11_at.line = line;
+		char text[200];
+		snprintf(text, sizeof(text), "SQL Server Native Client 11.0 version %s", value);
+		m->snac11_at.text = strdup(text);
+		return m->snac11_at.path && m->snac11_at.text ? TD_OK : TD_E_NOMEM;
+	}
+	if (strcmp(name, "sql_client.snac10") == 0)
+		return set_text(&m->snac10, value);
+	return TD_OK;
+}
+
+/* The state one side's values give, before Windows defaults. */
+static enum td_pstate side_state(struct td_proto_side *s, enum td_pstate os_default)
+{
+	const struct td_regval *en = &s->enabled, *dbd = &s->disabled_by_default;
+	bool has_en = en->present && en->is_dword, has_dbd = dbd->present && dbd->is_dword;
+	s->half = has_en && has_dbd && (en->dword != 0) == (dbd->dword != 0);
+	s->from_default = !has_en && !has_dbd;
+	if (has_en && en->dword == 0)
+		return TD_PS_DISABLED;
+	if (has_dbd && dbd->dword != 0)
+		return TD_PS_OFF_BY_DEFAULT;
+	if (has_dbd || has_en) {
+		/* One value says "on"; the other falls back to the default,
+		 * which on Windows 7 keeps TLS 1.1/1.2 off unless asked for. */
+		if (!has_dbd && os_default == TD_PS_OFF_BY_DEFAULT)
+			return TD_PS_OFF_BY_DEFAULT;
+		return TD_PS_ENABLED;
+	}
+	return os_default;
+}
+
+static void describe_side(const struct td_proto_side *s, const char *label, char *out, size_t cap)
+{
+	const struct td_regval *v[2] = { &s->enabled, &s->disabled_by_default };
+	static const char *const names[2] = { "Enabled", "DisabledByDefault" };
+	size_t n = (size_t)snprintf(out, cap, "%s", label);
+	if (s->from_default)
+		n += (size_t)snprintf(out + n, cap - n, " not set");
+	for (int i = 0; i < 2 && n < cap; i++)
+		if (v[i]->present)
+			n += (size_t)snprintf(out + n, cap - n, " %s=%s", names[i],
+					      v[i]->is_dword ? v[i]->data : "(not a DWORD)");
+	if (n < cap)
+		snprintf(out + n, cap - n, " (%s)", td_pstate_name(s->state));
+}
+
+static void verdict_of(struct td_machine *m, enum td_proto p)
+{
+	struct td_proto_cfg *c = &m->proto[p];
+	for (int s = 0; s < 2; s++)
+		c->side[s].state =
+			side_state(&c->side[s], td_windows_default(m->win.build, p, (enum td_side)s));
+	enum td_pstate cl = c->side[TD_CLIENT].state, sv = c->side[TD_SERVER].state;
+	if (c->side[TD_CLIENT].half || c->side[TD_SERVER].half)
+		c->verdict = TD_VERDICT_HALF_DISABLED;
+	else if (cl != sv && cl != TD_PS_UNKNOWN && sv != TD_PS_UNKNOWN)
+		c->verdict = TD_VERDICT_MISCONFIGURED;
+	else if (cl != sv) /* one side set, the other an unknown default */
+		c->verdict = TD_VERDICT_UNKNOWN;
+	else if (cl == TD_PS_ENABLED)
+		c->verdict = TD_VERDICT_ENABLED;
+	else if (cl == TD_PS_DISABLED)
+		c->verdict = TD_VERDICT_DISABLED;
+	else if (cl == TD_PS_OFF_BY_DEFAULT)
+		c->verdict = TD_VERDICT_OFF_BY_DEFAULT;
+	else if (cl == TD_PS_UNSUPPORTED)
+		c->verdict = TD_VERDICT_UNSUPPORTED;
+	else
+		c->verdict = TD_VERDICT_UNKNOWN;
+	char a[110], b[110];
+	describe_side(&c->side[TD_CLIENT], "client", a, sizeof(a));
+	describe_side(&c->side[TD_SERVER], "server", b, sizeof(b));
+	snprintf(c->why, sizeof(c->why), "%s; %s", a, b);
+}
+
+void td_machines_finish(struct td_machines *ms)
+{
+	for (size_t i = 0; i < ms->n; i++)
+		for (int p = 0; p < TD_NPROTO; p++)
+			verdict_of(&ms->m[i], (enum td_proto)p);
+}
