@@ -1,0 +1,544 @@
+/* The machine model, its verdicts and rules, and every version threshold of
+ * kb/VERSIONS.md the checks use (Windows builds, .NET Release values, SQL
+ * Server builds from the shipped sql-builds.xml, SNAC). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "machine.h"
+#include "netfx.h"
+#include "sigdb.h"
+#include "sqlbuild.h"
+
+#define SCH "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
+#define WINHTTP "HKEY_LOCAL_MACHINE\\SOFTWARE\\%sMicrosoft\\Windows\\CurrentVersion\\" \
+		"Internet Settings\\WinHttp"
+
+static struct td_machines ms;
+static uint64_t next_line;
+
+static void setup(void)
+{
+	td_machines_init(&ms);
+	next_line = 1;
+}
+
+static void teardown(void)
+{
+	td_machines_release(&ms);
+}
+
+static struct td_machine *machine(const char *name)
+{
+	struct td_machine *m = td_machines_get(&ms, td_str_cstr(name));
+	ck_assert_ptr_nonnull(m);
+	return m;
+}
+
+static void value(struct td_machine *m, const char *key, const char *name, const char *type,
+		  const char *data)
+{
+	char text[600];
+	snprintf(text, sizeof(text), "%s\\%s = %s (%s)", key, name, data, type);
+	ck_assert_int_eq(td_machine_regvalue(m, td_str_cstr(key), td_str_cstr(name),
+					     td_str_cstr(type), td_str_cstr(data), false,
+					     TD_STR_LIT("x.reg"), next_line++, td_str_cstr(text)),
+			 TD_OK);
+}
+
+static void dword(struct td_machine *m, const char *key, const char *name, unsigned v)
+{
+	char data[16];
+	snprintf(data, sizeof(data), "%u", v);
+	value(m, key, name, "REG_DWORD", data);
+}
+
+static void proto(struct td_machine *m, const char *p, const char *side, int en, int dbd)
+{
+	char key[300];
+	snprintf(key, sizeof(key), SCH "\\Protocols\\%s\\%s", p, side);
+	if (en >= 0)
+		dword(m, key, "Enabled", (unsigned)en);
+	if (dbd >= 0)
+		dword(m, key, "DisabledByDefault", (unsigned)dbd);
+}
+
+static void build(struct td_machine *m, const char *b)
+{
+	ck_assert_int_eq(td_machine_fact(m, "windows.currentbuild", b, "x.reg", 1), TD_OK);
+}
+
+static bool fires(enum td_check c, const struct td_machine *m, struct td_check_hit *h)
+{
+	return td_check_machine(c, m, TD_SEV_WARNING, h);
+}
+
+/* --- verdicts ------------------------------------------------------------ */
+
+struct verdict_case {
+	const char *build; /* NULL: unknown */
+	int cen, cdbd, sen, sdbd; /* -1: not set */
+	enum td_verdict want;
+	enum td_pstate client;
+};
+
+static const struct verdict_case verdicts[] = {
+	{ "14393", 1, 0, 1, 0, TD_VERDICT_ENABLED, TD_PS_ENABLED },
+	{ "14393", -1, -1, -1, -1, TD_VERDICT_ENABLED, TD_PS_ENABLED },
+	{ "14393", 0, 1, 0, 1, TD_VERDICT_DISABLED, TD_PS_DISABLED },
+	{ "14393", 1, 1, 1, 1, TD_VERDICT_HALF_DISABLED, TD_PS_OFF_BY_DEFAULT },
+	{ "14393", 0, 0, 0, 1, TD_VERDICT_HALF_DISABLED, TD_PS_DISABLED },
+	{ "14393", 1, 0, 0, 1, TD_VERDICT_MISCONFIGURED, TD_PS_ENABLED },
+	{ "14393", 0, -1, -1, -1, TD_VERDICT_MISCONFIGURED, TD_PS_DISABLED },
+	{ "7601", -1, -1, -1, -1, TD_VERDICT_OFF_BY_DEFAULT, TD_PS_OFF_BY_DEFAULT },
+	/* Enabled=1 alone on Windows 7 leaves DisabledByDefault at its default. */
+	{ "7601", 1, -1, 1, -1, TD_VERDICT_OFF_BY_DEFAULT, TD_PS_OFF_BY_DEFAULT },
+	{ "7601", 1, 0, 1, 0, TD_VERDICT_ENABLED, TD_PS_ENABLED },
+	{ "6002", -1, -1, -1, -1, TD_VERDICT_UNSUPPORTED, TD_PS_UNSUPPORTED },
+	{ NULL, -1, -1, -1, -1, TD_VERDICT_UNKNOWN, TD_PS_UNKNOWN },
+	{ NULL, 1, 0, 1, 0, TD_VERDICT_ENABLED, TD_PS_ENABLED },
+	{ NULL, 1, 0, -1, -1, TD_VERDICT_UNKNOWN, TD_PS_ENABLED },
+};
+
+START_TEST(tls12_verdicts)
+{
+	const struct verdict_case *c = &verdicts[_i];
+	struct td_machine *m = machine("m");
+	if (c->build)
+		build(m, c->build);
+	proto(m, "TLS 1.2", "Client", c->cen, c->cdbd);
+	proto(m, "TLS 1.2", "Server", c->sen, c->sdbd);
+	if (c->cen < 0 && c->sen < 0)
+		dword(m, SCH, "EventLogging", 1);
+	td_machines_finish(&ms);
+	const struct td_proto_cfg *p = &m->proto[TD_PROTO_TLS12];
+	ck_assert_msg(p->verdict == c->want, "case %d: %s (%s)", _i, td_verdict_name(p->verdict),
+		      p->why);
+	ck_assert_int_eq(p->side[TD_CLIENT].state, c->client);
+	ck_assert(strstr(p->why, "client") && strstr(p->why, "server"));
+}
+END_TEST
+
+START_TEST(windows_defaults)
+{
+	/* kb/REGISTRY.md 1b, at each build where a default changes. */
+	ck_assert_int_eq(td_windows_default(0, TD_PROTO_TLS12, TD_CLIENT), TD_PS_UNKNOWN);
+	ck_assert_int_eq(td_windows_default(6002, TD_PROTO_TLS12, TD_CLIENT), TD_PS_UNSUPPORTED);
+	ck_assert_int_eq(td_windows_default(6002, TD_PROTO_TLS10, TD_CLIENT), TD_PS_ENABLED);
+	ck_assert_int_eq(td_windows_default(7600, TD_PROTO_TLS11, TD_SERVER), TD_PS_OFF_BY_DEFAULT);
+	ck_assert_int_eq(td_windows_default(7601, TD_PROTO_TLS12, TD_CLIENT), TD_PS_OFF_BY_DEFAULT);
+	ck_assert_int_eq(td_windows_default(9200, TD_PROTO_TLS12, TD_CLIENT), TD_PS_ENABLED);
+	ck_assert_int_eq(td_windows_default(10586, TD_PROTO_SSL3, TD_CLIENT), TD_PS_ENABLED);
+	ck_assert_int_eq(td_windows_default(14393, TD_PROTO_SSL3, TD_CLIENT), TD_PS_OFF_BY_DEFAULT);
+	ck_assert_int_eq(td_windows_default(14393, TD_PROTO_SSL2, TD_SERVER), TD_PS_UNSUPPORTED);
+	ck_assert_int_eq(td_windows_default(9600, TD_PROTO_SSL2, TD_SERVER), TD_PS_UNKNOWN);
+	ck_assert_int_eq(td_windows_default(19045, TD_PROTO_TLS13, TD_CLIENT), TD_PS_UNSUPPORTED);
+	ck_assert_int_eq(td_windows_default(20348, TD_PROTO_TLS13, TD_CLIENT), TD_PS_ENABLED);
+	ck_assert_int_eq(td_windows_default(22621, TD_PROTO_TLS13, TD_SERVER), TD_PS_ENABLED);
+}
+END_TEST
+
+START_TEST(windows_builds)
+{
+	ck_assert_uint_eq(td_windows_build_from("6.1.7601"), 7601);
+	ck_assert_uint_eq(td_windows_build_from("10.0.17763.1"), 17763);
+	ck_assert_uint_eq(td_windows_build_from("6.01. 7601"), 7601); /* EventLog 6009 */
+	ck_assert_uint_eq(td_windows_build_from("9600"), 9600);
+	ck_assert_uint_eq(td_windows_build_from("6.3"), 0);
+	ck_assert_uint_eq(td_windows_build_from("Windows"), 0);
+	ck_assert_str_eq(td_windows_name(7601), "Windows 7 SP1 / Server 2008 R2 SP1");
+	ck_assert_str_eq(td_windows_name(9200), "Windows 8 / Server 2012");
+	ck_assert_str_eq(td_windows_name(9600), "Windows 8.1 / Server 2012 R2");
+	ck_assert_str_eq(td_windows_name(14393), "Windows 10 1607 / Server 2016");
+	ck_assert_str_eq(td_windows_name(17763), "Windows 10 1809 / Server 2019");
+	ck_assert_str_eq(td_windows_name(20348), "Windows Server 2022");
+	ck_assert_str_eq(td_windows_name(22000), "Windows 11");
+	ck_assert_str_eq(td_windows_name(0), "");
+	/* WinHTTP's own defaults (kb/VERSIONS.md 1a). */
+	ck_assert_uint_eq(td_winhttp_default(7601), 0xA0);
+	ck_assert_uint_eq(td_winhttp_default(9200), 0xA0);
+	ck_assert_uint_eq(td_winhttp_default(9600), 0xAA0);
+	ck_assert_uint_eq(td_winhttp_default(20348), 0x2AA0);
+	ck_assert_uint_eq(td_winhttp_default(0), 0);
+}
+END_TEST
+
+/* --- .NET Release (kb/VERSIONS.md 2a): every minimum and the value below -- */
+
+static const struct {
+	uint32_t release;
+	const char *name;
+} netfx_mins[] = {
+	{ 378389, "4.5" },   { 378675, "4.5.1" }, { 379893, "4.5.2" }, { 393295, "4.6" },
+	{ 394254, "4.6.1" }, { 394802, "4.6.2" }, { 460798, "4.7" },   { 461308, "4.7.1" },
+	{ 461808, "4.7.2" }, { 528040, "4.8" },   { 533320, "4.8.1" },
+};
+
+START_TEST(netfx_thresholds)
+{
+	uint32_t r = netfx_mins[_i].release;
+	ck_assert_str_eq(td_netfx_name(r), netfx_mins[_i].name);
+	const char *below = _i ? netfx_mins[_i - 1].name : "older than 4.5";
+	ck_assert_str_eq(td_netfx_name(r - 1), below);
+	/* E08 fires below 4.6.2 only. */
+	struct td_machine *m = machine("m");
+	dword(m, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full",
+	      "Release", r);
+	td_machines_finish(&ms);
+	struct td_check_hit h;
+	ck_assert(fires(TD_CHECK_NETFX_RELEASE, m, &h) == (r < TD_NETFX_462));
+	if (r < TD_NETFX_462)
+		ck_assert(strstr(h.detail, netfx_mins[_i].name) != NULL);
+	if (r < TD_NETFX_46)
+		ck_assert(strstr(h.detail, "Before 4.6") != NULL);
+}
+END_TEST
+
+START_TEST(netfx_missing_release)
+{
+	struct td_machine *m = machine("m");
+	value(m, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v3.5", "Install",
+	      "REG_DWORD", "1");
+	td_machines_finish(&ms);
+	struct td_check_hit h;
+	ck_assert(fires(TD_CHECK_NETFX_RELEASE, m, &h));
+	ck_assert(strstr(h.detail, "No .NET Framework 4.5") != NULL);
+	ck_assert_uint_eq(h.ev[0].line, 0);
+	/* Without any NDP key the export says nothing about .NET. */
+	struct td_machine *n = machine("n");
+	dword(n, SCH, "EventLogging", 1);
+	ck_assert(!fires(TD_CHECK_NETFX_RELEASE, n, &h));
+}
+END_TEST
+
+/* --- .NET strong crypto: four places, absent only where covered --------- */
+
+START_TEST(netfx_strong_crypto)
+{
+	static const char *const keys[4] = {
+		"HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319",
+		"HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727",
+		"HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319",
+		"HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v2.0.50727",
+	};
+	struct td_machine *m = machine("m");
+	for (int i = 0; i < 4; i++) {
+		dword(m, keys[i], "SchUseStrongCrypto", 1);
+		dword(m, keys[i], "SystemDefaultTlsVersions", 1);
+	}
+	td_machines_finish(&ms);
+	struct td_check_hit h;
+	ck_assert(!fires(TD_CHECK_NETFX_STRONG_CRYPTO, m, &h));
+	/* One place, value _i / 2: 0, 2 or missing (another value there). */
+	struct td_machine *n = machine("n");
+	for (int i = 0; i < 4; i++) {
+		dword(n, keys[i], "SchUseStrongCrypto", 1);
+		if (i != _i)
+			dword(n, keys[i], "SystemDefaultTlsVersions", 1);
+	}
+	td_machines_finish(&ms);
+	ck_assert(fires(TD_CHECK_NETFX_STRONG_CRYPTO, n, &h));
+	ck_assert_msg(strstr(h.detail, "SystemDefaultTlsVersions missing") != NULL, "%s", h.detail);
+	ck_assert(strstr(h.detail, "SchUseStrongCrypto") == NULL);
+	ck_assert(strstr(h.detail, _i >= 2 ? "Wow6432Node\\" : "v") != NULL);
+	ck_assert_uint_eq(h.nev, 1);
+	ck_assert_uint_eq(h.ev[0].line, 0);
+}
+END_TEST
+
+START_TEST(netfx_values_not_0_or_1)
+{
+	struct td_machine *m = machine("m");
+	const char *k = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319";
+	dword(m, k, "SchUseStrongCrypto", 0);
+	dword(m, k, "SystemDefaultTlsVersions", 2);
+	td_machines_finish(&ms);
+	struct td_check_hit h;
+	ck_assert(fires(TD_CHECK_NETFX_STRONG_CRYPTO, m, &h));
+	ck_assert(strstr(h.detail, "v4.0.30319\\SchUseStrongCrypto 0") != NULL);
+	ck_assert(strstr(h.detail, "SystemDefaultTlsVersions neither 0 nor 1") != NULL);
+	/* No Wow6432Node in the export: its places are not claimed missing. */
+	ck_assert(strstr(h.detail, "Wow6432Node") == NULL);
+}
+END_TEST
+
+/* --- WinHTTP DefaultSecureProtocols: every bit ---------------------------- */
+
+static const struct {
+	uint32_t bit;
+	const char *name;
+	bool ssl;
+} dsp_bits[] = {
+	{ 0x8, "SSL 2.0", true },    { 0x20, "SSL 3.0", true },   { 0x80, "TLS 1.0", false },
+	{ 0x200, "TLS 1.1", false }, { 0x800, "TLS 1.2", false }, { 0x2000, "TLS 1.3", false },
+};
+
+START_TEST(winhttp_bits)
+{
+	uint32_t bit = dsp_bits[_i].bit;
+	char text[96];
+	td_protocol_bits_text(bit, text, sizeof(text));
+	ck_assert_str_eq(text, dsp_bits[_i].name);
+	td_protocol_bits_text(bit | 0x800, text, sizeof(text));
+	ck_assert(strstr(text, dsp_bits[_i].name) && strstr(text, "TLS 1.2"));
+	for (int view = 0; view < 2; view++) {
+		struct td_machine *m = machine(view ? "m32" : "m64");
+		char key[300];
+		snprintf(key, sizeof(key), WINHTTP, view ? "Wow6432Node\\" : "");
+		dword(m, key, "DefaultSecureProtocols", bit);
+		td_machines_finish(&ms);
+		struct td_check_hit h;
+		bool want = bit != 0x800 || dsp_bits[_i].ssl;
+		ck_assert_msg(fires(TD_CHECK_WINHTTP_PROTOCOLS, m, &h) == want, "bit 0x%x", bit);
+		if (!want)
+			continue;
+		ck_assert(strstr(h.detail, view ? "32-bit" : "64-bit") != NULL);
+		ck_assert((strstr(h.detail, "no TLS 1.2") != NULL) == (bit != 0x800));
+		ck_assert((strstr(h.detail, "SSL still allowed") != NULL) == dsp_bits[_i].ssl);
+	}
+}
+END_TEST
+
+START_TEST(winhttp_absent_and_views)
+{
+	char k64[300], k32[300];
+	snprintf(k64, sizeof(k64), WINHTTP, "");
+	snprintf(k32, sizeof(k32), WINHTTP, "Wow6432Node\\");
+	/* (a) absent on 6.1 / 6.2 where the export covers Internet Settings. */
+	struct td_machine *w7 = machine("w7");
+	build(w7, "7601");
+	value(w7, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings",
+	      "User Agent", "REG_SZ", "x");
+	struct td_machine *w81 = machine("w81");
+	build(w81, "9600");
+	value(w81, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings",
+	      "User Agent", "REG_SZ", "x");
+	/* (d) one view only on a 64-bit export; (e) noted on 6.2. */
+	struct td_machine *one = machine("one");
+	build(one, "9200");
+	dword(one, k64, "DefaultSecureProtocols", 0xA00);
+	value(one, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\"
+		   "Internet Settings", "User Agent", "REG_SZ", "x");
+	struct td_machine *both = machine("both");
+	dword(both, k64, "DefaultSecureProtocols", 0xA00);
+	dword(both, k32, "DefaultSecureProtocols", 0xA00);
+	td_machines_finish(&ms);
+	struct td_check_hit h;
+	ck_assert(fires(TD_CHECK_WINHTTP_PROTOCOLS, w7, &h));
+	ck_assert(strstr(h.detail, "SSL 3.0 and TLS 1.0 only") != NULL);
+	ck_assert(!fires(TD_CHECK_WINHTTP_PROTOCOLS, w81, &h));
+	ck_assert(fires(TD_CHECK_WINHTTP_PROTOCOLS, one, &h));
+	ck_assert_msg(strstr(h.detail, "only in the 64-bit view") != NULL, "%s", h.detail);
+	ck_assert(strstr(h.detail, "KB3140245") != NULL);
+	ck_assert(!fires(TD_CHECK_WINHTTP_PROTOCOLS, both, &h));
+}
+END_TEST
+
+START_TEST(wininet_rule)
+{
+	struct td_machine *m = machine("m");
+	dword(m, "HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings",
+	      "SecureProtocols", 0xA80);
+	dword(m, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\"
+		 "Internet Settings", "SecureProtocols", 0xA0);
+	td_machines_finish(&ms);
+	struct td_check_hit h;
+	ck_assert(fires(TD_CHECK_WININET_PROTOCOLS, m, &h));
+	ck_assert(strstr(h.detail, "(policy) = 160 (SSL 3.0, TLS 1.0)") != NULL);
+	ck_assert(strstr(h.detail, "(user)") == NULL);
+	ck_assert(strstr(h.detail, "policy value wins") != NULL);
+}
+END_TEST
+
+/* --- Schannel rules ------------------------------------------------------- */
+
+START_TEST(schannel_rules)
+{
+	struct td_check_hit h;
+	struct td_machine *w7 = machine("w7");
+	build(w7, "7601");
+	dword(w7, SCH, "EventLogging", 1);
+	proto(w7, "TLS1.2", "Client", 1, 0);
+	struct td_machine *off = machine("off");
+	proto(off, "TLS 1.2", "Server", -1, 1);
+	struct td_machine *old = machine("old");
+	build(old, "14393");
+	proto(old, "TLS 1.3", "Client", 1, 0);
+	struct td_machine *vista = machine("vista");
+	build(vista, "6002");
+	struct td_machine *ssl = machine("ssl");
+	proto(ssl, "SSL 3.0", "Server", 1, 0);
+	td_machines_finish(&ms);
+	/* H02, and the misspelt key does not count as the TLS 1.2 key. */
+	ck_assert(fires(TD_CHECK_TLS12_OS_DEFAULT_OFF, w7, &h));
+	ck_assert(fires(TD_CHECK_PROTOCOL_KEY_TYPO, w7, &h));
+	ck_assert(strstr(h.ev[0].text, "TLS1.2\\Client\\Enabled") != NULL);
+	ck_assert(!fires(TD_CHECK_TLS12_DISABLED, w7, &h));
+	/* H01 on an explicit DisabledByDefault=1, whatever the version. */
+	ck_assert(fires(TD_CHECK_TLS12_DISABLED, off, &h));
+	ck_assert(!fires(TD_CHECK_TLS12_OS_DEFAULT_OFF, off, &h));
+	/* H10 needs a known build before Server 2022. */
+	ck_assert(fires(TD_CHECK_TLS13_OLD_OS, old, &h));
+	ck_assert(!fires(TD_CHECK_TLS13_OLD_OS, off, &h));
+	/* H03 from the version alone. */
+	ck_assert(fires(TD_CHECK_OS_2008, vista, &h));
+	ck_assert(!fires(TD_CHECK_OS_2008, w7, &h));
+	ck_assert(fires(TD_CHECK_SSL_ENABLED, ssl, &h));
+	ck_assert(strstr(h.detail, "SSL 3.0 Server is enabled.") != NULL);
+	/* Windows 7 keeps SSL 3.0 on by default: reported as the default. */
+	ck_assert(fires(TD_CHECK_SSL_ENABLED, w7, &h));
+	ck_assert(strstr(h.detail, "Windows default") != NULL);
+	ck_assert(fires(TD_CHECK_PROTOCOL_VERDICT, off, &h) == false); /* version unknown */
+}
+END_TEST
+
+START_TEST(cipher_policy_rule)
+{
+	struct td_check_hit h;
+	const char *k = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\"
+			"Configuration\\SSL\\00010002";
+	struct td_machine *bad = machine("bad");
+	value(bad, k, "Functions", "REG_SZ", "TLS_RSA_WITH_AES_128_CBC_SHA,TLS_RSA_WITH_RC4_128_SHA");
+	struct td_machine *good = machine("good");
+	value(good, k, "Functions", "REG_SZ",
+	      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384_P384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
+	      "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,"
+	      "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,TLS_DHE_RSA_WITH_AES_128_GCM_SHA256");
+	td_machines_finish(&ms);
+	ck_assert(td_check_machine(TD_CHECK_CIPHER_POLICY, bad, TD_SEV_INFO, &h));
+	ck_assert_int_eq(h.severity, TD_SEV_WARNING);
+	ck_assert(strstr(h.detail, "2 suite(s)") && strstr(h.detail, "None of them"));
+	ck_assert(td_check_machine(TD_CHECK_CIPHER_POLICY, good, TD_SEV_INFO, &h));
+	ck_assert_int_eq(h.severity, TD_SEV_INFO);
+	ck_assert(strstr(h.detail, "lacks") == NULL);
+}
+END_TEST
+
+/* kb A03: SNAC 11 below 11.*.7001.0. */
+START_TEST(snac_threshold)
+{
+	static const struct {
+		const char *version;
+		bool below;
+	} cases[] = { { "11.0.2100.60", true }, { "11.3.6518.0", true }, { "11.4.7000.0", true },
+		      { "11.4.7001.0", false }, { "11.4.7462.6", false } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char name[8];
+		snprintf(name, sizeof(name), "m%zu", i);
+		struct td_machine *m = machine(name);
+		ck_assert_int_eq(td_machine_fact(m, "sql_client.snac11", cases[i].version, "x.reg", 3),
+				 TD_OK);
+		struct td_check_hit h;
+		ck_assert_msg(fires(TD_CHECK_SNAC_VERSION, m, &h) == cases[i].below, "%s",
+			      cases[i].version);
+	}
+}
+END_TEST
+
+/* --- grouping into machines ----------------------------------------------- */
+
+START_TEST(grouping)
+{
+	const char *multi[] = { "b/CM01/Log/ERRORLOG", "b/CM01/System.evtx", "b/SQL01/x.reg" };
+	ck_assert(td_str_eq_cstr(td_machine_group_name(multi, 3, 0), "b/CM01"));
+	ck_assert(td_str_eq_cstr(td_machine_group_name(multi, 3, 1), "b/CM01"));
+	ck_assert(td_str_eq_cstr(td_machine_group_name(multi, 3, 2), "b/SQL01"));
+	/* Folders named for a kind of file: one machine. */
+	const char *one[] = { "bundle/Registry/tls.reg", "bundle/EventLogs/System.evtx" };
+	ck_assert(td_str_eq_cstr(td_machine_group_name(one, 2, 1), "bundle"));
+	/* A file in the base folder itself: one machine. */
+	const char *flat[] = { "m/tls.reg", "m/Logs/a.log", "m/Other/b.log" };
+	ck_assert(td_str_eq_cstr(td_machine_group_name(flat, 3, 2), "m"));
+	/* Prefixes that are not whole folder names. */
+	const char *pre[] = { "a/bc/x/1.reg", "a/b/y/2.reg" };
+	ck_assert(td_str_eq_cstr(td_machine_group_name(pre, 2, 0), "a/bc"));
+	ck_assert(td_str_eq_cstr(td_machine_group_name(pre, 2, 1), "a/b"));
+	const char *single[] = { "x.reg" };
+	ck_assert_uint_eq(td_machine_group_name(single, 1, 0).len, 0);
+
+	/* Values of several files of one machine merge; later values win. */
+	struct td_machine *a = machine("b/CM01/Registry/a.reg");
+	proto(a, "TLS 1.2", "Client", 0, 1);
+	struct td_machine *b = machine("b/CM01/Registry/b.reg");
+	proto(b, "TLS 1.2", "Client", 1, 0);
+	struct td_machine *c = machine("b/CM01/System.evtx");
+	build(c, "9600");
+	ck_assert_int_eq(td_machines_group(&ms), TD_OK);
+	ck_assert_uint_eq(ms.n, 1);
+	td_machines_finish(&ms);
+	ck_assert_str_eq(ms.m[0].name, "b/CM01");
+	ck_assert_uint_eq(ms.m[0].win.build, 9600);
+	ck_assert_int_eq(ms.m[0].proto[TD_PROTO_TLS12].side[TD_CLIENT].state, TD_PS_ENABLED);
+}
+END_TEST
+
+/* --- SQL Server builds: every threshold of kb/VERSIONS.md 3a, with the
+ * shipped data ------------------------------------------------------------ */
+
+static const struct {
+	const char *first, *below;
+} sql_mins[] = {
+	{ "12.0.4439.1", "12.0.4438.0" }, { "12.0.4219.0", "12.0.4218.0" },
+	{ "12.0.2564.0", "12.0.2563.0" }, { "12.0.2271.0", "12.0.2269.0" },
+	{ "12.0.5000.0", NULL },	  { "12.0.6024.0", NULL },
+	{ "11.0.6216.27", "11.0.6216.26" }, { "11.0.6518.0", "11.0.6517.0" },
+	{ "11.0.5352.0", "11.0.5343.0" }, { "11.0.5644.2", "11.0.5644.1" },
+	{ "11.0.7001.0", NULL },	  { "10.50.6542.0", "10.50.6537.0" },
+	{ "10.0.6547.0", "10.0.6543.0" }, { "13.0.1601.5", NULL },
+	{ "16.0.1000.6", NULL },
+};
+
+START_TEST(sql_thresholds)
+{
+	struct td_sigdb *db = NULL;
+	struct td_err err = { 0 };
+	ck_assert_int_eq(td_sigdb_load(TD_TEST_SOURCE_DIR "/signatures", NULL, &db, &err), TD_OK);
+	uint32_t b[4];
+	struct td_sql_verdict v;
+	ck_assert(td_sql_parse_build(sql_mins[_i].first, b));
+	td_sql_check_tls12(db, b, &v);
+	ck_assert_msg(v.status == TD_SQL_OK, "%s: %s", sql_mins[_i].first, v.text);
+	if (sql_mins[_i].below) {
+		ck_assert(td_sql_parse_build(sql_mins[_i].below, b));
+		td_sql_check_tls12(db, b, &v);
+		ck_assert_msg(v.status == TD_SQL_BELOW, "%s: %s", sql_mins[_i].below, v.text);
+	}
+	/* kb/VERSIONS.md 3c examples and versions that never get TLS 1.2. */
+	const char *below[] = { "11.0.5058.0", "12.0.4100.1", "10.50.6000.34" };
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert(td_sql_parse_build(below[i], b));
+		td_sql_check_tls12(db, b, &v);
+		ck_assert_msg(v.status == TD_SQL_BELOW, "%s", below[i]);
+	}
+	ck_assert(td_sql_parse_build("9.00.5000.00", b));
+	td_sql_check_tls12(db, b, &v);
+	ck_assert_int_eq(v.status, TD_SQL_NEVER);
+	td_sigdb_free(db);
+}
+END_TEST
+
+Suite *machine_suite(void)
+{
+	Suite *s = suite_create("machine");
+	TCase *t = tcase_create("model");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_loop_test(t, tls12_verdicts, 0, sizeof(verdicts) / sizeof(verdicts[0]));
+	tcase_add_test(t, windows_defaults);
+	tcase_add_test(t, windows_builds);
+	tcase_add_loop_test(t, netfx_thresholds, 0, sizeof(netfx_mins) / sizeof(netfx_mins[0]));
+	tcase_add_test(t, netfx_missing_release);
+	tcase_add_loop_test(t, netfx_strong_crypto, 0, 4);
+	tcase_add_test(t, netfx_values_not_0_or_1);
+	tcase_add_loop_test(t, winhttp_bits, 0, sizeof(dsp_bits) / sizeof(dsp_bits[0]));
+	tcase_add_test(t, winhttp_absent_and_views);
+	tcase_add_test(t, wininet_rule);
+	tcase_add_test(t, schannel_rules);
+	tcase_add_test(t, cipher_policy_rule);
+	tcase_add_test(t, snac_threshold);
+	tcase_add_test(t, grouping);
+	tcase_add_loop_test(t, sql_thresholds, 0, sizeof(sql_mins) / sizeof(sql_mins[0]));
+	suite_add_tcase(s, t);
+	return s;
+}
