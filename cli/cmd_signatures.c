@@ -130,6 +130,11 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 	}
 	for (size_t i = 0; i < s->nsupersedes; i++)
 		fprintf(out, "  supersedes %s on the same event\n", s->supersedes[i]->id);
+	if (s->nconfirmed_by) {
+		fputs("\nConfirmed by configuration (reported as one diagnosis when they fire):\n", out);
+		for (size_t i = 0; i < s->nconfirmed_by; i++)
+			fprintf(out, "  %s: %s\n", s->confirmed_by[i]->id, s->confirmed_by[i]->title);
+	}
 	for (size_t i = 0; i < s->nremedies; i++) {
 		const struct td_remedy *r = s->remedies[i];
 		fprintf(out, "\nFix %zu [%s]: %s\n", i + 1, td_phase_name(r->phase), r->title);

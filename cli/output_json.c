@@ -207,6 +207,26 @@ static void write_finding_fields(struct td_json *j, const struct td_finding *f)
 	td_json_cstr(j, s->cause);
 	td_json_key(j, "detail");
 	td_json_cstr(j, f->detail);
+	td_json_key(j, "confirmed_by");
+	td_json_array_begin(j);
+	for (size_t i = 0; i < f->nconfirmed; i++)
+		td_json_cstr(j, f->confirmed[i]->id);
+	td_json_array_end(j);
+	td_json_key(j, "merged_into");
+	td_json_cstr(j, f->merged_into ? f->merged_into->id : NULL);
+	td_json_key(j, "collect");
+	td_json_array_begin(j);
+	for (size_t i = 0; i < f->ncollect; i++) {
+		td_json_object_begin(j);
+		td_json_key(j, "id");
+		td_json_cstr(j, f->collect[i]->id);
+		td_json_key(j, "title");
+		td_json_cstr(j, f->collect[i]->title);
+		td_json_key(j, "collect");
+		td_json_cstr(j, f->collect[i]->evidence);
+		td_json_object_end(j);
+	}
+	td_json_array_end(j);
 	td_json_key(j, "evidence");
 	td_json_array_begin(j);
 	for (size_t i = 0; i < f->nevidence; i++)

@@ -141,10 +141,55 @@ static void print_plan_refs(struct td_output *o, const struct td_finding *f)
 		fputc('\n', o->f);
 }
 
+static const struct td_finding *finding_of(const struct td_diagnosis *dx,
+					   const struct td_signature *sig)
+{
+	for (size_t i = 0; i < dx->nfindings; i++)
+		if (dx->findings[i].sig == sig)
+			return &dx->findings[i];
+	return NULL;
+}
+
+/* The configuration findings that explain f, inside it; what to collect
+ * when nothing could show them. */
+static void print_correlation(struct td_output *o, const struct td_finding *f)
+{
+	FILE *out = o->f;
+	for (size_t i = 0; i < f->nconfirmed; i++) {
+		const struct td_finding *g = finding_of(o->r->dx, f->confirmed[i]);
+		if (!g)
+			continue;
+		fprintf(out, "    Confirmed by configuration: %s%s%s (%s)\n", BOLD(o), g->sig->title,
+			RESET(o), g->sig->id);
+		if (g->detail) {
+			fputs("      ", out);
+			wrap(out, g->detail, 6, 6);
+		}
+		size_t shown = g->nevidence < EVIDENCE_SHOWN ? g->nevidence : EVIDENCE_SHOWN;
+		for (size_t k = 0; k < shown; k++) {
+			fputs("      ", out);
+			print_location(o, &g->evidence[k]);
+			fputs("        ", out);
+			safe(out, g->evidence[k].excerpt ? g->evidence[k].excerpt : "");
+			fputc('\n', out);
+		}
+	}
+	if (f->ncollect) {
+		fputs("    Not confirmed by configuration; to check the likely causes, collect:\n", out);
+		for (size_t i = 0; i < f->ncollect; i++) {
+			const struct td_signature *c = f->collect[i];
+			fprintf(out, "      - %s (%s)\n        ", c->title, c->id);
+			wrap(out, c->evidence ? c->evidence : c->cause, 8, 8);
+		}
+	}
+}
+
 static void text_finding(struct td_output *o, const struct td_finding *f, size_t index)
 {
 	const struct td_signature *s = f->sig;
 	FILE *out = o->f;
+	if (f->merged_into)
+		return; /* shown inside the finding it explains */
 	fprintf(out, "\n%s%-7s%s %s%s%s (%s)\n", sev_color(o, f->severity),
 		td_severity_name(f->severity), RESET(o), BOLD(o), s->title, RESET(o), s->id);
 	fprintf(out, "    confidence %s, %llu event%s", td_confidence_name(f->confidence),
@@ -190,6 +235,7 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 		fprintf(out, "      ... %llu more occurrence%s not kept (--max-evidence)\n",
 			(unsigned long long)(f->count - kept_triggers),
 			f->count - kept_triggers == 1 ? "" : "s");
+	print_correlation(o, f);
 	print_plan_refs(o, f);
 	if (s->nrefs) {
 		fputs("    References:\n", out);

@@ -50,6 +50,12 @@ struct td_diagnoser {
 	struct td_fact *facts;
 	size_t nfacts, capfacts;
 	struct td_machines machines;
+	/* Per input: its format and path (which signatures it could show). */
+	struct input_info {
+		enum td_format format;
+		char *path;
+	} *ins;
+	size_t nins, capins;
 	size_t last_machine; /* index of the machine of machine_input + 1 */
 	size_t machine_input;
 	bool nomem;
@@ -110,6 +116,9 @@ void td_diagnoser_free(struct td_diagnoser *d)
 		fact_release(&d->facts[i]);
 	free(d->facts);
 	td_machines_release(&d->machines);
+	for (size_t i = 0; i < d->nins; i++)
+		free(d->ins[i].path);
+	free(d->ins);
 	free(d);
 }
 
@@ -228,8 +237,23 @@ static int registry_value(struct td_diagnoser *d, const struct td_event *ev)
 				   deleted.p != NULL, ev->path, ev->line, ev->message);
 }
 
+static int note_input(struct td_diagnoser *d, const struct td_event *ev)
+{
+	while (d->nins <= d->input) {
+		if (td_grow(&d->ins, &d->capins, d->nins, sizeof(*d->ins)))
+			return TD_E_NOMEM;
+		d->ins[d->nins++] = (struct input_info){ TD_FMT_UNKNOWN, NULL };
+	}
+	struct input_info *in = &d->ins[d->input];
+	in->format = ev->format;
+	in->path = dupn(d, ev->path);
+	return in->path ? TD_OK : TD_E_NOMEM;
+}
+
 int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
 {
+	if ((d->input >= d->nins || !d->ins[d->input].path) && note_input(d, ev))
+		return TD_E_NOMEM;
 	if (ev->format == TD_FMT_REGISTRY && registry_value(d, ev))
 		return TD_E_NOMEM;
 	for (size_t i = 0; i < ev->nfields; i++) {
@@ -743,6 +767,67 @@ static int run_checks(struct td_diagnoser *d, struct td_diagnosis *dx, size_t *c
 	return d->nomem ? TD_E_NOMEM : TD_OK;
 }
 
+/* Whether any input could have shown sig (its formats and files). */
+static bool could_show(struct td_diagnoser *d, const struct td_signature *sig,
+		       pcre2_match_data *md)
+{
+	for (size_t i = 0; i < d->nins; i++)
+		if (d->ins[i].path &&
+		    td_signature_applicable(sig, d->ins[i].format, td_str_cstr(d->ins[i].path), md))
+			return true;
+	return false;
+}
+
+static struct td_finding *finding_of(struct td_diagnosis *dx, const struct td_signature *sig)
+{
+	for (size_t i = 0; i < dx->nfindings; i++)
+		if (dx->findings[i].sig == sig)
+			return &dx->findings[i];
+	return NULL;
+}
+
+static int push_sig(const struct td_signature ***arr, size_t *n, const struct td_signature *s)
+{
+	const struct td_signature **na = realloc(*arr, (*n + 1) * sizeof(*na));
+	if (!na)
+		return TD_E_NOMEM;
+	na[(*n)++] = s;
+	*arr = na;
+	return TD_OK;
+}
+
+/* Joins log findings with the configuration findings that explain them. */
+static int correlate(struct td_diagnoser *d, struct td_diagnosis *dx)
+{
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	if (!md)
+		return TD_E_NOMEM;
+	int rc = TD_OK;
+	for (size_t i = 0; i < dx->nfindings && !rc; i++) {
+		struct td_finding *f = &dx->findings[i];
+		for (size_t k = 0; k < f->sig->nconfirmed_by && !rc; k++) {
+			const struct td_signature *c = f->sig->confirmed_by[k];
+			struct td_finding *g = finding_of(dx, c);
+			if (g) {
+				rc = push_sig(&f->confirmed, &f->nconfirmed, c);
+				f->confidence = TD_CONF_HIGH;
+				if (!g->merged_into)
+					g->merged_into = f->sig;
+			} else if (!could_show(d, c, md)) {
+				rc = push_sig(&f->collect, &f->ncollect, c);
+			}
+		}
+	}
+	/* A finding explained by another one is not folded into a third. */
+	for (size_t i = 0; i < dx->nfindings; i++) {
+		struct td_finding *f = &dx->findings[i];
+		if (f->merged_into && f->nconfirmed)
+			f->merged_into = NULL;
+	}
+	pcre2_match_data_free(md);
+	return rc;
+}
+
 bool td_finding_uses_remedy(const struct td_finding *f, size_t r)
 {
 	return r >= 64 || (f->remedies_on >> r & 1);
@@ -813,10 +898,13 @@ int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out)
 	}
 	if (!rc)
 		rc = run_checks(d, dx, &cap);
+	if (!rc)
+		rc = correlate(d, dx);
 	if (!rc && dx->nfindings)
 		qsort(dx->findings, dx->nfindings, sizeof(*dx->findings), finding_order);
 	for (size_t i = 0; i < dx->nfindings; i++)
-		dx->count[dx->findings[i].severity]++;
+		if (!dx->findings[i].merged_into)
+			dx->count[dx->findings[i].severity]++;
 	if (!rc)
 		rc = build_plan(dx);
 	/* Facts and machines move over. */
@@ -847,6 +935,8 @@ void td_diagnosis_free(struct td_diagnosis *dx)
 			evidence_release(&f->evidence[k]);
 		free(f->evidence);
 		free(f->detail);
+		free(f->confirmed);
+		free(f->collect);
 	}
 	free(dx->findings);
 	for (size_t i = 0; i < dx->nfacts; i++)

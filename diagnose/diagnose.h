@@ -16,6 +16,10 @@
  *     (machine.h) and runs the database's checks on it and on the facts
  *     (e.g. a SQL Server build below the TLS 1.2 minimum, TLS 1.2 disabled
  *     in SCHANNEL, .NET strong cryptography missing),
+ *   - joins log findings with the configuration findings that explain them
+ *     (<confirmed-by>): one diagnosis naming both, with high confidence; a
+ *     log finding whose explanations no input could show lists what to
+ *     collect,
  *   - merges the remedies of the error and warning findings into one fix
  *     plan ordered by phase (client-side first, disabling legacy protocols
  *     last), each remedy once, with the findings it serves.
@@ -70,6 +74,16 @@ struct td_finding {
 	uint64_t remedies_on; /* bit per sig->remedies entry that applies */
 	struct td_evidence *evidence;
 	size_t nevidence;
+	/* Correlation (sig->confirmed_by): the configuration findings that
+	 * stand and explain this one, and those no input could have shown
+	 * (what to collect). */
+	const struct td_signature **confirmed;
+	size_t nconfirmed;
+	const struct td_signature **collect;
+	size_t ncollect;
+	/* Set on a configuration finding that explains a log finding: it is
+	 * reported inside that one (not counted on its own). */
+	const struct td_signature *merged_into;
 };
 
 struct td_fact {
@@ -106,7 +120,8 @@ void td_diagnoser_free(struct td_diagnoser *d);
 /* Starts a new input; events and matches until the next call belong to it.
  * Returns its index. */
 size_t td_diagnoser_begin_input(struct td_diagnoser *d);
-/* Collects the facts an event carries. */
+/* Collects the facts an event carries; registry values and version facts
+ * also feed the machine model. */
 int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev) TD_WUR;
 /* Records one match (copies what it keeps). */
 int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m) TD_WUR;

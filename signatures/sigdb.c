@@ -537,6 +537,8 @@ static int load_signature(struct loader *L, xmlNode *n)
 			free(name);
 		} else if (is_elem(k, "supersedes"))
 			add_pending(L, sig - L->db->sigs, 0, 2, attr(L, k, "ref"), line);
+		else if (is_elem(k, "confirmed-by"))
+			add_pending(L, sig - L->db->sigs, 0, 3, attr(L, k, "ref"), line);
 		else if (is_elem(k, "remedy")) {
 			add_pending(L, sig - L->db->sigs, 0, 0, attr(L, k, "ref"), line);
 			char *when = attr(L, k, "when");
@@ -839,7 +841,7 @@ static int resolve(struct loader *L)
 				append_ptr(L, (const void ***)&sig->refs, &sig->nrefs, r);
 			else
 				append_ptr(L, (const void ***)&rem->refs, &rem->nrefs, r);
-		} else {
+		} else if (p->what == 2) {
 			const struct td_signature *s = td_sigdb_find(db, p->name);
 			if (!s)
 				return fail(L, p->line, owner_id, "supersedes unknown signature '%s'",
@@ -847,6 +849,17 @@ static int resolve(struct loader *L)
 			if (s == sig)
 				return fail(L, p->line, owner_id, "supersedes itself");
 			append_ptr(L, (const void ***)&sig->supersedes, &sig->nsupersedes, s);
+		} else {
+			const struct td_signature *s = td_sigdb_find(db, p->name);
+			if (!s)
+				return fail(L, p->line, owner_id, "confirmed by unknown signature '%s'",
+					    p->name);
+			if (s->check == TD_CHECK_NONE && s->nclauses == 0)
+				return fail(L, p->line, owner_id,
+					    "confirmed by '%s', which can never fire", p->name);
+			if (s == sig)
+				return fail(L, p->line, owner_id, "confirmed by itself");
+			append_ptr(L, (const void ***)&sig->confirmed_by, &sig->nconfirmed_by, s);
 		}
 	}
 	for (size_t i = 0; i < db->nsigs; i++)
@@ -1164,6 +1177,7 @@ void td_sigdb_free(struct td_sigdb *db)
 			free_clause(&s->clauses[k]);
 		free(s->clauses);
 		free(s->supersedes);
+		free(s->confirmed_by);
 		for (size_t k = 0; k < s->nremedies && s->remedy_when; k++)
 			free(s->remedy_when[k]);
 		free(s->remedy_when);

@@ -188,6 +188,10 @@ struct td_signature {
 	enum td_check check;
 	const struct td_signature **supersedes;
 	size_t nsupersedes;
+	/* Configuration findings that explain this failure when they stand
+	 * (<confirmed-by>): the diagnosis then names both as one. */
+	const struct td_signature **confirmed_by;
+	size_t nconfirmed_by;
 	const struct td_remedy **remedies;
 	/* Per remedy: NULL, or the condition under which it applies,
 	 * "Field=v1|v2" (an event field of a trigger had one of the values). */
