@@ -168,36 +168,84 @@ static struct td_str protocol_names(struct td_arena *a, struct td_str name, stru
 	return td_arena_strdup(a, td_str_make(tmp, n));
 }
 
+/* Whether the key ends with end, ignoring case. */
+static bool key_ends_with(struct td_str key, const char *end)
+{
+	size_t n = strlen(end);
+	return key.len >= n &&
+	       td_str_ieq(td_str_slice(key, key.len - n, key.len), td_str_make(end, n));
+}
+
 /* Values that describe the machine become facts ("fact.windows.currentbuild",
- * "fact.dotnet.release"), shown with the diagnosis and used by its checks. */
-static struct td_str fact_name(struct td_arena *a, struct td_str key, struct td_str name)
+ * "fact.dotnet.release", "fact.sql_client.snac11"), shown with the diagnosis
+ * and used by its checks.  Keys match by their end, case-insensitively, so
+ * HKLM\ and HKEY_LOCAL_MACHINE\, SOFTWARE\ and SOFTWARE\Wow6432Node\ all
+ * count; value names match case-insensitively too.  A fact name ending in
+ * '.' is a prefix for the lowercased value name.  *fact and *value are set
+ * (value: the data, or the value's name where the name is the fact). */
+static bool machine_fact(struct td_arena *a, struct td_str key, struct td_str name,
+			 struct td_str data, struct td_str *fact, struct td_str *value)
 {
 	static const struct {
-		const char *key_end, *values, *prefix;
+		const char *key_end, *values, *fact;
 	} facts[] = {
 		{ "\\Microsoft\\Windows NT\\CurrentVersion",
-		  "|ProductName|CurrentBuild|CurrentBuildNumber|UBR|DisplayVersion|ReleaseId|"
-		  "CurrentVersion|EditionID|InstallationType|",
+		  "|productname|currentbuild|currentbuildnumber|ubr|displayversion|releaseid|"
+		  "currentversion|editionid|installationtype|",
 		  "fact.windows." },
-		{ "\\NET Framework Setup\\NDP\\v4\\Full", "|Release|Version|", "fact.dotnet." },
+		{ "\\NET Framework Setup\\NDP\\v4\\Full", "|release|version|", "fact.dotnet." },
+		/* SQL Server Native Client: KB3135244 reads CurrentVersion\Version;
+		 * the ConfigMgr prerequisite check reads SQLNCLI11\InstalledVersion. */
+		{ "\\Microsoft SQL Server\\SQLNCLI11\\CurrentVersion", "|version|",
+		  "fact.sql_client.snac11" },
+		{ "\\Microsoft\\SQLNCLI11", "|installedversion|", "fact.sql_client.snac11" },
+		{ "\\Microsoft SQL Server Native Client 11.0\\CurrentVersion", "|version|",
+		  "fact.sql_client.snac11" },
+		{ "\\Microsoft SQL Server\\SQLNCLI10\\CurrentVersion", "|version|",
+		  "fact.sql_client.snac10" },
+		{ "\\Microsoft\\MSOLEDBSQL", "|installedversion|", "fact.sql_client.msoledbsql" },
+		{ "\\Microsoft\\MSOLEDBSQL19", "|installedversion|", "fact.sql_client.msoledbsql" },
+		{ "\\Microsoft\\MSODBCSQL18", "|installedversion|", "fact.sql_client.msodbcsql" },
+		{ "\\Microsoft\\MSODBCSQL17", "|installedversion|", "fact.sql_client.msodbcsql" },
+		{ "\\Microsoft\\MSODBCSQL13", "|installedversion|", "fact.sql_client.msodbcsql" },
+		{ "\\Microsoft\\MSODBCSQL11", "|installedversion|", "fact.sql_client.msodbcsql" },
 	};
-	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
-		size_t kl = strlen(facts[i].key_end);
-		if (key.len < kl || !td_str_ieq(td_str_slice(key, key.len - kl, key.len),
-						td_str_cstr(facts[i].key_end)) ||
-		    !name.len || name.len > 40)
-			continue;
-		char probe[48];
-		snprintf(probe, sizeof(probe), "|%.*s|", td_str_pfmt(name));
-		if (!strstr(facts[i].values, probe))
-			continue;
-		char out[64];
-		int n = snprintf(out, sizeof(out), "%s%.*s", facts[i].prefix, td_str_pfmt(name));
-		for (int k = (int)strlen(facts[i].prefix); k < n; k++)
-			out[k] = (char)td_ascii_lower((unsigned char)out[k]);
-		return td_arena_strdup(a, td_str_make(out, (size_t)n));
+	while (key.len && key.p[key.len - 1] == '\\')
+		key.len--;
+	/* ODBCINST.INI\ODBC Drivers lists each installed driver as a value
+	 * named after it with the data "Installed". */
+	if (key_ends_with(key, "\\ODBC\\ODBCINST.INI\\ODBC Drivers")) {
+		if (!td_str_ieq_cstr(td_str_trim(data), "Installed") ||
+		    (td_str_ifind(name, TD_STR_LIT("SQL Server")) < 0 &&
+		     td_str_ifind(name, TD_STR_LIT("SQL Native Client")) < 0))
+			return false;
+		*fact = TD_STR_LIT("fact.sql_client.odbc_driver");
+		*value = name;
+		return true;
 	}
-	return td_str_make(NULL, 0);
+	if (!name.len || name.len > 40 || td_str_find_char(name, '|') >= 0)
+		return false;
+	char probe[48];
+	int pn = snprintf(probe, sizeof(probe), "|%.*s|", td_str_pfmt(name));
+	for (int k = 0; k < pn; k++)
+		probe[k] = (char)td_ascii_lower((unsigned char)probe[k]);
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		if (!key_ends_with(key, facts[i].key_end) || !strstr(facts[i].values, probe))
+			continue;
+		size_t fl = strlen(facts[i].fact);
+		*value = data;
+		if (facts[i].fact[fl - 1] != '.') {
+			*fact = td_str_make(facts[i].fact, fl);
+			return true;
+		}
+		char out[64];
+		int n = snprintf(out, sizeof(out), "%s%.*s", facts[i].fact, td_str_pfmt(name));
+		for (int k = (int)fl; k < n; k++)
+			out[k] = (char)td_ascii_lower((unsigned char)out[k]);
+		*fact = td_arena_strdup(a, td_str_make(out, (size_t)n));
+		return true;
+	}
+	return false;
 }
 
 static int emit_value(struct rg_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,
@@ -216,9 +264,10 @@ static int emit_value(struct rg_state *st, struct td_parse_ctx *ctx, const struc
 		rc = td_xfields_add(&x->fields, TD_STR_LIT("data"), data);
 	if (!rc && deleted)
 		rc = td_xfields_add(&x->fields, TD_STR_LIT("deleted"), TD_STR_LIT("true"));
-	struct td_str fact = fact_name(&x->arena, key, name);
-	if (!rc && fact.p && data.len && !deleted)
-		rc = td_xfields_add(&x->fields, fact, data);
+	struct td_str fact, fact_value;
+	if (!rc && !deleted && machine_fact(&x->arena, key, name, data, &fact, &fact_value) &&
+	    fact_value.len)
+		rc = fact.p ? td_xfields_add(&x->fields, fact, fact_value) : TD_E_NOMEM;
 	struct td_str protocols = protocol_names(&x->arena, name, td_str_cstr(type), data);
 	if (!rc && protocols.p)
 		rc = td_xfields_add(&x->fields, TD_STR_LIT("protocols"), protocols);

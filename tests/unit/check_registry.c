@@ -124,6 +124,105 @@ START_TEST(machine_facts)
 }
 END_TEST
 
+/* SQL client driver versions, wherever the 64-bit and 32-bit views keep
+ * them, and the SQL Server drivers ODBC lists as installed (by name). */
+START_TEST(sql_client_facts)
+{
+	static const char in[] =
+		"Windows Registry Editor Version 5.00\r\n\r\n"
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\SQLNCLI11\\"
+		"CurrentVersion]\r\n"
+		"\"Version\"=\"11.4.7001.0\"\r\n"
+		"\"PatchLevel\"=\"11.4.7001.0\"\r\n\r\n"
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\microsoft sql server\\"
+		"sqlncli10\\CurrentVersion]\r\n"
+		"\"version\"=\"10.50.6000.34\"\r\n\r\n"
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\SQLNCLI11]\r\n"
+		"\"InstalledVersion\"=\"11.4.7462.6\"\r\n\r\n"
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\MSOLEDBSQL]\r\n"
+		"\"InstalledVersion\"=\"18.7.4.0\"\r\n\r\n"
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\MSOLEDBSQL19]\r\n"
+		"\"InstalledVersion\"=\"19.3.5.0\"\r\n\r\n"
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\MSODBCSQL17\\]\r\n"
+		"\"InstalledVersion\"=\"17.10.6.1\"\r\n\r\n"
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\MSODBCSQL13]\r\n"
+		"\"InstalledVersion\"=\"\"\r\n\r\n"
+		"[HKEY_LOCAL_MACHINE\\SOFTWARE\\ODBC\\ODBCINST.INI\\ODBC Drivers]\r\n"
+		"\"SQL Server\"=\"Installed\"\r\n"
+		"\"ODBC Driver 17 for SQL Server\"=\"Installed\"\r\n"
+		"\"SQL Server Native Client 11.0\"=\"Installed\"\r\n"
+		"\"SQL Native Client\"=\"Installed\"\r\n"
+		"\"Microsoft Access Driver (*.mdb, *.accdb)\"=\"Installed\"\r\n"
+		"\"ODBC Driver 18 for SQL Server\"=\"Removed\"\r\n"
+		"\"SQL Server\"=-\r\n\r\n"
+		"[HKEY_CURRENT_USER\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\SQLNCLI11]\r\n"
+		"\"Version\"=\"11.0.2100.60\"\r\n";
+	static const struct {
+		const char *fact, *value; /* fact NULL: the event has no fact */
+	} want[] = {
+		{ "fact.sql_client.snac11", "11.4.7001.0" },
+		{ NULL, NULL }, /* PatchLevel */
+		{ "fact.sql_client.snac10", "10.50.6000.34" },
+		{ "fact.sql_client.snac11", "11.4.7462.6" },
+		{ "fact.sql_client.msoledbsql", "18.7.4.0" },
+		{ "fact.sql_client.msoledbsql", "19.3.5.0" },
+		{ "fact.sql_client.msodbcsql", "17.10.6.1" },
+		{ NULL, NULL }, /* empty version */
+		{ "fact.sql_client.odbc_driver", "SQL Server" },
+		{ "fact.sql_client.odbc_driver", "ODBC Driver 17 for SQL Server" },
+		{ "fact.sql_client.odbc_driver", "SQL Server Native Client 11.0" },
+		{ "fact.sql_client.odbc_driver", "SQL Native Client" },
+		{ NULL, NULL }, /* not a SQL Server driver */
+		{ NULL, NULL }, /* not "Installed" */
+		{ NULL, NULL }, /* deleted */
+		{ NULL, NULL }, /* not under CurrentVersion */
+	};
+	struct td_test_events t;
+	td_test_parse(NULL, in, strlen(in), &t);
+	ck_assert_uint_eq(t.diag.n, 0);
+	ck_assert_uint_eq(t.n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < t.n; i++) {
+		const char *fact = NULL, *value = NULL;
+		for (size_t f = 0; f < t.ev[i].nfields; f++) {
+			if (strncmp(t.ev[i].fields[f].name, "fact.", 5) != 0)
+				continue;
+			ck_assert_msg(!fact, "event %zu has two facts", i);
+			fact = t.ev[i].fields[f].name;
+			value = t.ev[i].fields[f].value;
+		}
+		if (!want[i].fact) {
+			ck_assert_msg(!fact, "event %zu: unexpected %s", i, fact);
+			continue;
+		}
+		ck_assert_msg(fact, "event %zu: no fact", i);
+		ck_assert_str_eq(fact, want[i].fact);
+		ck_assert_str_eq(value, want[i].value);
+	}
+	td_test_events_release(&t);
+}
+END_TEST
+
+/* reg query prints the long hive name and the data after the type. */
+START_TEST(sql_client_facts_from_reg_query)
+{
+	static const char in[] =
+		"\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\MSODBCSQL18\r\n"
+		"    InstalledVersion    REG_SZ    18.4.1.1\r\n\r\n"
+		"HKEY_LOCAL_MACHINE\\SOFTWARE\\ODBC\\ODBCINST.INI\\ODBC Drivers\r\n"
+		"    ODBC Driver 18 for SQL Server    REG_SZ    Installed\r\n"
+		"    SQL Server    REG_SZ    Installed\r\n";
+	struct td_test_events t;
+	td_test_parse(NULL, in, strlen(in), &t);
+	ck_assert_int_eq(t.info.format, TD_FMT_REGISTRY);
+	ck_assert_uint_eq(t.n, 3);
+	ck_assert_str_eq(td_test_field(&t.ev[0], "fact.sql_client.msodbcsql"), "18.4.1.1");
+	ck_assert_str_eq(td_test_field(&t.ev[1], "fact.sql_client.odbc_driver"),
+			 "ODBC Driver 18 for SQL Server");
+	ck_assert_str_eq(td_test_field(&t.ev[2], "fact.sql_client.odbc_driver"), "SQL Server");
+	td_test_events_release(&t);
+}
+END_TEST
+
 START_TEST(every_truncation_is_safe)
 {
 	td_test_truncations(&td_parser_registry, reg, strlen(reg), 12);
@@ -138,6 +237,8 @@ Suite *registry_suite(void)
 	tcase_add_test(tc, reg_query_output);
 	tcase_add_test(tc, protocol_mask_bits);
 	tcase_add_test(tc, machine_facts);
+	tcase_add_test(tc, sql_client_facts);
+	tcase_add_test(tc, sql_client_facts_from_reg_query);
 	tcase_add_test(tc, every_truncation_is_safe);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
