@@ -454,19 +454,73 @@ int td_xevent_system(const struct td_xsystem *x, struct td_xfields *f, struct td
 	return TD_OK;
 }
 
+static bool all_digits(struct td_str s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (!td_is_digit((unsigned char)s.p[i]))
+			return false;
+	return s.len > 0;
+}
+
+/* "-60 W. Europe Standard Time": a bias in minutes, a space, a name. */
+static bool zone_shaped(struct td_str s)
+{
+	size_t i = s.len && s.p[0] == '-' ? 1 : 0, d = i;
+	while (i < s.len && td_is_digit((unsigned char)s.p[i]))
+		i++;
+	return i > d && i + 1 < s.len && s.p[i] == ' ' && s.p[i + 1] != ' ';
+}
+
+/* EventLog 6013, written once a day: "The system uptime is %5 seconds."
+ * Its seven values are four empty ones, the uptime, "60" and the time zone
+ * as "<bias in minutes> <name>" ("420 US Mountain Standard Time", names
+ * localised).  Where a tool left out the empty values, the first number
+ * and the first zone-shaped value are taken instead. */
+static int uptime_facts(size_t first_data, struct td_xfields *f)
+{
+	size_t n = f->n - first_data;
+	struct td_field *v = f->items + first_data;
+	struct td_str up = td_str_make(NULL, 0), zone = td_str_make(NULL, 0);
+	if (n >= 7 && all_digits(td_str_trim(v[4].value)) && zone_shaped(td_str_trim(v[6].value))) {
+		up = td_str_trim(v[4].value);
+		zone = td_str_trim(v[6].value);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			struct td_str t = td_str_trim(v[i].value);
+			if (!td_str_starts_with(v[i].name, "Data["))
+				continue;
+			if (!up.len && all_digits(t))
+				up = t;
+			else if (!zone.len && zone_shaped(t))
+				zone = t;
+		}
+	}
+	int rc = up.len ? td_xfields_push(f, TD_STR_LIT("fact.windows.uptime_seconds"), up) : TD_OK;
+	if (!rc && zone.len)
+		rc = td_xfields_push(f, TD_STR_LIT("fact.windows.timezone"), zone);
+	return rc;
+}
+
 /* Events that tell the machine's version become facts: EventLog 6009
- * ("10.00." and the build number) at every start. */
+ * ("10.00." and the build number) at every start, 6013 (uptime and time
+ * zone) every day. */
 static int version_facts(const struct td_event *ev, size_t first_data, struct td_xfields *f)
 {
-	if (!ev->has_event_id || ev->event_id != 6009 ||
-	    !td_str_eq_cstr(ev->provider, "EventLog") || f->n < first_data + 2)
+	if (!ev->has_event_id || !td_str_eq_cstr(ev->provider, "EventLog") || f->n < first_data)
+		return TD_OK;
+	if (ev->event_id == 6013)
+		return uptime_facts(first_data, f);
+	if (ev->event_id != 6009 || f->n < first_data + 2)
 		return TD_OK;
 	struct td_str ver = td_str_trim(f->items[first_data].value);
 	struct td_str build = td_str_trim(f->items[first_data + 1].value);
 	while (ver.len && ver.p[ver.len - 1] == '.')
 		ver.len--;
+	/* A damaged or foreign record is no version. */
+	if (!ver.len || !td_is_digit((unsigned char)ver.p[0]))
+		ver.len = 0;
 	int rc = ver.len ? td_xfields_push(f, TD_STR_LIT("fact.windows.version"), ver) : TD_OK;
-	if (!rc && build.len)
+	if (!rc && all_digits(build))
 		rc = td_xfields_push(f, TD_STR_LIT("fact.windows.currentbuild"), build);
 	return rc;
 }
@@ -533,10 +587,13 @@ int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_x
 	const struct td_xnode *ri = td_x_child(ev_el, "RenderingInfo");
 	struct td_str rendered = td_str_trim(td_x_text(td_x_child(ri, "Message")));
 	if (rendered.len) {
+		/* Event Viewer's "Save as XML" renders the message; the values
+		 * still make facts. */
+		ev->message = rendered;
+		rc = version_facts(ev, first_data, f);
 		ev->fields = f->items;
 		ev->nfields = f->n;
-		ev->message = rendered;
-		return TD_OK;
+		return rc;
 	}
 	return td_xevent_finish(ev, first_data, a, f);
 }

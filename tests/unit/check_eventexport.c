@@ -2,6 +2,7 @@
  * Event Viewer "Save as" and copies, python-evtx), eventtext.c (copy as
  * text, Format-List) and eventcsv.c (Event Viewer CSV/TSV, Export-Csv). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,107 @@ START_TEST(windows_version_from_event_6009)
 	ck_assert_str_eq(td_test_field(&t.ev[0], "fact.windows.version"), "10.00");
 	ck_assert_str_eq(td_test_field(&t.ev[0], "fact.windows.currentbuild"), "17763");
 	ck_assert_str_eq(t.ev[0].message, "10.00.\n17763\nMultiprocessor Free\n0");
+	td_test_events_release(&t);
+}
+END_TEST
+
+/* EventLog 6013: four empty values, the uptime, "60", the time zone. */
+START_TEST(uptime_and_time_zone_from_event_6013)
+{
+	const char *pre = "<Event xmlns='" NS "'><System><Provider Name='";
+	const char *mid = "'/><EventID Qualifiers='32768'>6013</EventID><Level>4</Level>"
+			  "<TimeCreated SystemTime='2024-05-01T12:00:00Z'/></System><EventData>";
+	const char *post = "</EventData></Event>\n";
+	static const struct {
+		const char *provider, *data, *uptime, *zone;
+	} cases[] = {
+		{ "EventLog",
+		  "<Data></Data><Data></Data><Data></Data><Data></Data><Data>76402</Data>"
+		  "<Data>60</Data><Data> -60 W. Europe Standard Time </Data>",
+		  "76402", "-60 W. Europe Standard Time" },
+		{ "EventLog", /* a tool that drops empty values */
+		  "<Data>639419</Data><Data>60</Data><Data>480 Pacific Standard Time</Data>",
+		  "639419", "480 Pacific Standard Time" },
+		{ "EventLog", /* localised zone name, no bias sign */
+		  "<Data/><Data/><Data/><Data/><Data>5</Data><Data>60</Data>"
+		  "<Data>0 Coordinated Universal Time</Data>",
+		  "5", "0 Coordinated Universal Time" },
+		{ "EventLog", "<Data></Data><Data></Data>", NULL, NULL },
+		{ "Other", "<Data></Data><Data></Data><Data></Data><Data></Data><Data>76402</Data>"
+			   "<Data>60</Data><Data>-60 W. Europe Standard Time</Data>",
+		  NULL, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char in[1024];
+		snprintf(in, sizeof(in), "%s%s%s%s%s", pre, cases[i].provider, mid, cases[i].data,
+			 post);
+		struct td_test_events t;
+		td_test_parse(NULL, in, strlen(in), &t);
+		ck_assert_uint_eq(t.n, 1);
+		const char *up = td_test_field(&t.ev[0], "fact.windows.uptime_seconds");
+		const char *zone = td_test_field(&t.ev[0], "fact.windows.timezone");
+		if (cases[i].uptime) {
+			ck_assert_msg(up && zone, "case %zu: no facts", i);
+			ck_assert_str_eq(up, cases[i].uptime);
+			ck_assert_str_eq(zone, cases[i].zone);
+			/* The message is the event's values, not the facts. */
+			ck_assert_ptr_null(strstr(t.ev[0].message, "fact."));
+		} else {
+			ck_assert_msg(!up && !zone, "case %zu: unexpected facts", i);
+		}
+		td_test_events_release(&t);
+	}
+}
+END_TEST
+
+/* Event Viewer's "Save as XML" carries the rendered message; the values
+ * still become facts. */
+START_TEST(facts_from_saved_events_with_rendering_info)
+{
+	const char *in =
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Events>\n"
+		"<Event xmlns=\"" NS "\"><System><Provider Name=\"EventLog\"/>"
+		"<EventID Qualifiers=\"32768\">6009</EventID><Level>4</Level>"
+		"<TimeCreated SystemTime=\"2024-05-01T08:00:00Z\"/></System><EventData>"
+		"<Data>6.03.</Data><Data>9600</Data><Data></Data><Data>Multiprocessor Free</Data>"
+		"<Data>17031</Data></EventData><RenderingInfo Culture=\"en-US\"><Message>"
+		"Microsoft (R) Windows (R) 6.03. 9600  Multiprocessor Free.</Message>"
+		"</RenderingInfo></Event>\n"
+		"<Event xmlns=\"" NS "\"><System><Provider Name=\"EventLog\"/>"
+		"<EventID Qualifiers=\"32768\">6013</EventID><Level>4</Level>"
+		"<TimeCreated SystemTime=\"2024-05-01T12:00:00Z\"/></System><EventData>"
+		"<Data></Data><Data></Data><Data></Data><Data></Data><Data>14400</Data>"
+		"<Data>60</Data><Data>300 Eastern Standard Time</Data></EventData>"
+		"<RenderingInfo Culture=\"en-US\"><Message>The system uptime is 14400 seconds."
+		"</Message></RenderingInfo></Event>\n</Events>\n";
+	struct td_test_events t;
+	td_test_parse(NULL, in, strlen(in), &t);
+	ck_assert_int_eq(t.info.format, TD_FMT_EVENTXML);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_str_eq(t.ev[0].message,
+			 "Microsoft (R) Windows (R) 6.03. 9600  Multiprocessor Free.");
+	ck_assert_str_eq(td_test_field(&t.ev[0], "fact.windows.version"), "6.03");
+	ck_assert_str_eq(td_test_field(&t.ev[0], "fact.windows.currentbuild"), "9600");
+	ck_assert_str_eq(t.ev[1].message, "The system uptime is 14400 seconds.");
+	ck_assert_str_eq(td_test_field(&t.ev[1], "fact.windows.uptime_seconds"), "14400");
+	ck_assert_str_eq(td_test_field(&t.ev[1], "fact.windows.timezone"),
+			 "300 Eastern Standard Time");
+	td_test_events_release(&t);
+}
+END_TEST
+
+/* A 6009 whose values are not a version and a build makes no facts. */
+START_TEST(event_6009_without_a_version)
+{
+	const char *in = "<Event xmlns='" NS "'><System><Provider Name='EventLog'/>"
+			 "<EventID Qualifiers='32768'>6009</EventID><Level>4</Level>"
+			 "<TimeCreated SystemTime='2024-05-01T08:00:00Z'/></System><EventData>"
+			 "<Data>Multiprocessor Free</Data><Data>n/a</Data></EventData></Event>\n";
+	struct td_test_events t;
+	td_test_parse(NULL, in, strlen(in), &t);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_ptr_null(td_test_field(&t.ev[0], "fact.windows.version"));
+	ck_assert_ptr_null(td_test_field(&t.ev[0], "fact.windows.currentbuild"));
 	td_test_events_release(&t);
 }
 END_TEST
@@ -325,6 +427,9 @@ Suite *eventexport_suite(void)
 	tcase_add_test(tc, wevtutil_without_root);
 	tcase_add_test(tc, saved_events_with_rendering_info);
 	tcase_add_test(tc, windows_version_from_event_6009);
+	tcase_add_test(tc, uptime_and_time_zone_from_event_6013);
+	tcase_add_test(tc, facts_from_saved_events_with_rendering_info);
+	tcase_add_test(tc, event_6009_without_a_version);
 	tcase_add_test(tc, event_viewer_copy_is_read_tolerantly);
 	tcase_add_test(tc, python_evtx_dump_and_cut_last_event);
 	tcase_add_test(tc, copy_as_text_with_and_without_xml);

@@ -9,6 +9,7 @@
 #include "evtx.h"
 #include "evtxwrite.h"
 #include "parser.h"
+#include "testutil.h"
 #include "timeutil.h"
 
 #define MAXEV 64
@@ -418,6 +419,105 @@ START_TEST(nesting_cap)
 }
 END_TEST
 
+/* EventLog 6009 and 6013 in the binary format: version, build, uptime and
+ * time zone become facts; the message stays the event's own values. */
+START_TEST(version_and_uptime_facts)
+{
+	struct td_ew_event ev[2] = {
+		{ .event_id = 6009, .level = 4, .provider = "EventLog", .provider_guid = "",
+		  .computer = "SQL01", .filetime = td_ew_filetime("2024-05-01T08:00:00.0000000Z"),
+		  .ndata = 5,
+		  .data_value = { "6.01.", "7601", "Service Pack 1", "Multiprocessor Free",
+				  "17514" } },
+		{ .event_id = 6013, .level = 4, .provider = "EventLog", .provider_guid = "",
+		  .computer = "SQL01", .filetime = td_ew_filetime("2024-05-02T12:00:00.0000000Z"),
+		  .ndata = 7,
+		  .data_value = { "", "", "", "", "100800", "60", "-60 W. Europe Standard Time" } },
+	};
+	size_t len;
+	unsigned char *f = build(ev, 2, 0, 0, &len);
+	struct got g;
+	parse(f, len, false, &g);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_msg(strstr(g.ev[0].fields, "fact.windows.version=6.01;") &&
+			      strstr(g.ev[0].fields, "fact.windows.currentbuild=7601;"),
+		      "%s", g.ev[0].fields);
+	ck_assert_msg(strstr(g.ev[1].fields, "fact.windows.uptime_seconds=100800;") &&
+			      strstr(g.ev[1].fields,
+				     "fact.windows.timezone=-60 W. Europe Standard Time;"),
+		      "%s", g.ev[1].fields);
+	ck_assert_ptr_null(strstr(g.ev[1].message, "fact."));
+	td_diag_release(&g.diag);
+	free(f);
+}
+END_TEST
+
+struct fact_check {
+	size_t seen, missing;
+	uint64_t first_missing;
+};
+
+/* Whether the event has the field (with a value, if full). */
+static bool has_field(const struct td_event *ev, const char *name, bool full)
+{
+	for (size_t i = 0; i < ev->nfields; i++)
+		if (td_str_eq_cstr(ev->fields[i].name, name) && (!full || ev->fields[i].value.len))
+			return true;
+	return false;
+}
+
+/* Every complete EventLog 6009 or 6013 has both of its facts. */
+static int check_facts(const struct td_event *ev, void *user)
+{
+	struct fact_check *fc = user;
+	if (!ev->has_event_id || !td_str_eq_cstr(ev->provider, "EventLog") ||
+	    (ev->event_id != 6009 && ev->event_id != 6013) || !has_field(ev, "Data[2]", false))
+		return 0;
+	fc->seen++;
+	bool ok = ev->event_id == 6009 ? has_field(ev, "fact.windows.version", true) &&
+						 has_field(ev, "fact.windows.currentbuild", true)
+				       : has_field(ev, "fact.windows.uptime_seconds", true) &&
+						 has_field(ev, "fact.windows.timezone", true);
+	if (!ok && !fc->missing++)
+		fc->first_missing = ev->record;
+	return 0;
+}
+
+/* Real System.evtx files with both events. */
+START_TEST(version_and_uptime_facts_in_the_corpus)
+{
+	const char *files[] = {
+		"python-evtx/tests/data/system.evtx",
+		"evtx-python/samples/System.evtx",
+		"ETWTool/evtx/System.evtx",
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/evtx/%s", TD_TEST_CORPUS_DIR, files[i]);
+		size_t len;
+		char *data = td_test_read_file(path, &len);
+		if (!data) {
+			fprintf(stderr, "corpus file %s absent: skipped\n", path);
+			continue;
+		}
+		struct fact_check fc = { 0 };
+		struct td_diag diag;
+		td_diag_init(&diag, 200);
+		struct td_parse_ctx ctx = { .cb = check_facts, .user = &fc, .diag = &diag,
+					    .path = TD_STR_LIT("System.evtx") };
+		struct td_evtx_options opt = { .recover = true };
+		struct td_parse_info info;
+		ck_assert_int_eq(td_parse_input(td_bytes_make(data, len), &ctx, &info, NULL, &opt),
+				 TD_OK);
+		ck_assert_msg(fc.seen > 0, "%s: no 6009 or 6013", files[i]);
+		ck_assert_msg(!fc.missing, "%s: %zu of %zu without facts, first record %llu",
+			      files[i], fc.missing, fc.seen, (unsigned long long)fc.first_missing);
+		td_diag_release(&diag);
+		free(data);
+	}
+}
+END_TEST
+
 START_TEST(not_evtx)
 {
 	struct td_evtx_header h;
@@ -444,6 +544,8 @@ Suite *evtx_suite(void)
 	tcase_add_test(tc, slack_records_are_recovered_once);
 	tcase_add_test(tc, every_truncation_is_safe);
 	tcase_add_test(tc, nesting_cap);
+	tcase_add_test(tc, version_and_uptime_facts);
+	tcase_add_test(tc, version_and_uptime_facts_in_the_corpus);
 	tcase_add_test(tc, not_evtx);
 	suite_add_tcase(s, tc);
 	return s;
