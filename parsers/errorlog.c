@@ -179,6 +179,42 @@ static size_t add_field(struct el_state *st, size_t n, const char *name, struct 
 	return n;
 }
 
+/* The Windows version and build in the banner's operating system text:
+ * "Windows Server 2012 R2 Standard 6.3 <X64> (Build 9600: ) (Hypervisor)",
+ * "Windows NT 6.1 <X64> (Build 7601: Service Pack 1)", "Windows NT 5.2
+ * (Build 3790: Service Pack 2)".  Linux hosts ("Linux (Ubuntu 20.04.3 LTS)
+ * <X64>") have neither. */
+static size_t windows_facts(struct el_state *st, size_t n, struct td_str os)
+{
+	ptrdiff_t build = td_str_find(os, TD_STR_LIT("(Build "));
+	if (!td_str_starts_with(os, "Windows") || build < 0)
+		return n;
+	struct td_str b = td_str_slice(os, (size_t)build + 7, os.len);
+	size_t k = 0;
+	while (k < b.len && td_is_digit((unsigned char)b.p[k]))
+		k++;
+	/* The version is the last word before the platform or the build. */
+	struct td_str head = td_str_make(os.p, (size_t)build);
+	ptrdiff_t lt = td_str_find_char(head, '<');
+	head = td_str_trim(lt >= 0 ? td_str_make(head.p, (size_t)lt) : head);
+	size_t w = head.len;
+	while (w > 0 && head.p[w - 1] != ' ')
+		w--;
+	struct td_str ver = td_str_slice(head, w, head.len);
+	size_t digits = 0, dots = 0;
+	for (size_t i = 0; i < ver.len; i++) {
+		digits += td_is_digit((unsigned char)ver.p[i]);
+		dots += ver.p[i] == '.';
+	}
+	bool version = ver.len && dots && digits + dots == ver.len && ver.p[0] != '.' &&
+		       ver.p[ver.len - 1] != '.';
+	if (version)
+		n = add_field(st, n, "fact.windows.version", ver);
+	if (k && (k == b.len || b.p[k] == ':' || b.p[k] == ')'))
+		n = add_field(st, n, "fact.windows.currentbuild", td_str_make(b.p, k));
+	return n;
+}
+
 /* The version banner: product, version, edition and operating system. */
 static size_t banner_facts(struct el_state *st, size_t n, struct td_str text)
 {
@@ -206,7 +242,9 @@ static size_t banner_facts(struct el_state *st, size_t n, struct td_str text)
 		ptrdiff_t on = td_str_find(line, TD_STR_LIT(" on "));
 		if (on > 0 && td_str_find(line, TD_STR_LIT("Edition")) >= 0) {
 			n = add_field(st, n, "fact.sql_server.edition", td_str_make(line.p, (size_t)on));
-			n = add_field(st, n, "fact.sql_server.os", td_str_slice(line, (size_t)on + 4, line.len));
+			struct td_str os = td_str_slice(line, (size_t)on + 4, line.len);
+			n = add_field(st, n, "fact.sql_server.os", os);
+			n = windows_facts(st, n, os);
 		}
 	}
 	return n;

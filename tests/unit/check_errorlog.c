@@ -233,6 +233,53 @@ static size_t count_stamped_lines(const char *data, size_t len)
 	return n;
 }
 
+/* The Windows version and build in the banner's OS text, in the shapes
+ * SQL Server 2005 to 2022 write; none for Linux or an unreadable text. */
+START_TEST(windows_version_from_banner)
+{
+	static const struct {
+		const char *os, *version, *build; /* NULL: no such fact */
+	} cases[] = {
+		{ "Windows Server 2012 R2 Standard 6.3 <X64> (Build 9600: ) (Hypervisor)", "6.3",
+		  "9600" },
+		{ "Windows NT 6.1 <X64> (Build 7601: Service Pack 1)", "6.1", "7601" },
+		{ "Windows 10 Enterprise 10.0 <X64> (Build 19045: )", "10.0", "19045" },
+		{ "Windows Server 2019 Datacenter 10.0 <X64> (Build 17763: ) (Hypervisor)", "10.0",
+		  "17763" },
+		{ "Windows NT 5.2 (Build 3790: Service Pack 2)", "5.2", "3790" },
+		{ "Windows NT 6.0 <X86> (Build 6002: Service Pack 2) (VM)", "6.0", "6002" },
+		{ "Linux (Ubuntu 20.04.3 LTS) <X64>", NULL, NULL },
+		{ "Linux (Ubuntu 16.04.4 LTS)", NULL, NULL },
+		{ "Windows Server 2016 Datacenter <X64> (Build 14393: )", NULL, "14393" },
+		{ "Windows NT 6.3 <X64> (Build : )", "6.3", NULL },
+		{ "Windows NT 6.3 <X64>", NULL, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char in[512];
+		snprintf(in, sizeof(in),
+			 "2024-03-05 09:02:11.84 Server      Microsoft SQL Server 2019 "
+			 "(RTM-CU20) - 15.0.4312.2 (X64) \r\n\tApr  1 2023 12:10:46 \r\n"
+			 "\tCopyright (C) 2019 Microsoft Corporation\r\n"
+			 "\tEnterprise Edition (64-bit) on %s\r\n\r\n"
+			 "2024-03-05 09:02:12.18 Server      UTC adjustment: 1:00\r\n",
+			 cases[i].os);
+		struct td_test_events t;
+		td_test_parse(NULL, in, strlen(in), &t);
+		ck_assert_uint_eq(t.n, 2);
+		ck_assert_str_eq(td_test_field(&t.ev[0], "fact.sql_server.os"), cases[i].os);
+		const char *ver = td_test_field(&t.ev[0], "fact.windows.version");
+		const char *build = td_test_field(&t.ev[0], "fact.windows.currentbuild");
+		const char *want_ver = cases[i].version, *want_build = cases[i].build;
+		ck_assert_msg(want_ver ? ver && strcmp(ver, want_ver) == 0 : !ver,
+			      "case %zu: version %s", i, ver ? ver : "(none)");
+		ck_assert_msg(want_build ? build && strcmp(build, want_build) == 0 : !build,
+			      "case %zu: build %s", i, build ? build : "(none)");
+		ck_assert_ptr_null(td_test_field(&t.ev[1], "fact.windows.version"));
+		td_test_events_release(&t);
+	}
+}
+END_TEST
+
 /* The real public ERRORLOGs: one event per entry, the banner's version
  * recorded, no diagnostics. */
 START_TEST(real_corpus)
@@ -260,6 +307,14 @@ START_TEST(real_corpus)
 		ck_assert_int_eq(t.info.format, TD_FMT_ERRORLOG);
 		ck_assert_msg(t.diag.n == 0, "%s: %s", files[i], t.diag.n ? t.diag.items[0].msg : "");
 		ck_assert_ptr_nonnull(td_test_field(&t.ev[0], "fact.sql_server.version"));
+		/* Windows hosts tell their version and build; Linux hosts not. */
+		const char *os = td_test_field(&t.ev[0], "fact.sql_server.os");
+		ck_assert_ptr_nonnull(os);
+		bool windows = strncmp(os, "Windows", 7) == 0;
+		const char *ver = td_test_field(&t.ev[0], "fact.windows.version");
+		const char *build = td_test_field(&t.ev[0], "fact.windows.currentbuild");
+		ck_assert_int_eq(ver != NULL, windows);
+		ck_assert_int_eq(build != NULL, windows);
 		ck_assert_int_eq(t.ev[0].zone, TD_ZONE_UTC);
 		size_t errors = 0;
 		for (size_t k = 0; k < t.n; k++)
@@ -288,6 +343,7 @@ Suite *errorlog_suite(void)
 	tcase_add_loop_test(tc, every_truncation, 0, sizeof(shapes) / sizeof(shapes[0]));
 	tcase_add_test(tc, encodings_give_the_same_events);
 	tcase_add_test(tc, window_boundary);
+	tcase_add_test(tc, windows_version_from_banner);
 	tcase_add_test(tc, real_corpus);
 	suite_add_tcase(s, tc);
 	return s;
