@@ -495,7 +495,8 @@ static int uptime_facts(size_t first_data, struct td_xfields *f)
 				zone = t;
 		}
 	}
-	int rc = up.len ? td_xfields_push(f, TD_STR_LIT("fact.windows.uptime_seconds"), up) : TD_OK;
+	/* The uptime changes daily: an event field, not a fact of the machine. */
+	int rc = up.len ? td_xfields_push(f, TD_STR_LIT("uptime_seconds"), up) : TD_OK;
 	if (!rc && zone.len)
 		rc = td_xfields_push(f, TD_STR_LIT("fact.windows.timezone"), zone);
 	return rc;

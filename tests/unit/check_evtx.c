@@ -442,7 +442,7 @@ START_TEST(version_and_uptime_facts)
 	ck_assert_msg(strstr(g.ev[0].fields, "fact.windows.version=6.01;") &&
 			      strstr(g.ev[0].fields, "fact.windows.currentbuild=7601;"),
 		      "%s", g.ev[0].fields);
-	ck_assert_msg(strstr(g.ev[1].fields, "fact.windows.uptime_seconds=100800;") &&
+	ck_assert_msg(strstr(g.ev[1].fields, "uptime_seconds=100800;") &&
 			      strstr(g.ev[1].fields,
 				     "fact.windows.timezone=-60 W. Europe Standard Time;"),
 		      "%s", g.ev[1].fields);
@@ -476,7 +476,7 @@ static int check_facts(const struct td_event *ev, void *user)
 	fc->seen++;
 	bool ok = ev->event_id == 6009 ? has_field(ev, "fact.windows.version", true) &&
 						 has_field(ev, "fact.windows.currentbuild", true)
-				       : has_field(ev, "fact.windows.uptime_seconds", true) &&
+				       : has_field(ev, "uptime_seconds", true) &&
 						 has_field(ev, "fact.windows.timezone", true);
 	if (!ok && !fc->missing++)
 		fc->first_missing = ev->record;
