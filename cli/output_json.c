@@ -491,6 +491,21 @@ static void write_machine(struct td_json *j, const struct td_machine *m)
 	td_json_object_end(j);
 	td_json_key(j, "cipher_suite_policy");
 	write_regval(j, &m->cipher_policy);
+	td_json_key(j, "fips_policy");
+	write_regval(j, &m->fips);
+	td_json_key(j, "algorithm_keys");
+	td_json_array_begin(j);
+	for (size_t k = 0; k < m->nalgos; k++) {
+		td_json_object_begin(j);
+		td_json_key(j, "value");
+		td_json_cstr(j, m->algos[k].text);
+		td_json_key(j, "path");
+		td_json_cstr(j, m->algos[k].path);
+		td_json_key(j, "line");
+		u64_or_null(j, m->algos[k].line);
+		td_json_object_end(j);
+	}
+	td_json_array_end(j);
 	td_json_object_end(j);
 }
 

@@ -362,19 +362,19 @@ static void text_machines(struct td_output *o)
 			if (!m->netfx_seen[0] && !m->netfx_seen[1])
 				break;
 			fprintf(o->f, "    .NET %s  SchUseStrongCrypto ", vers[ver]);
-			for (int view = 0; view < 2; view++) {
-				if (view && !m->netfx_seen[1])
-					break;
+			for (int view = 0, n = 0; view < 2; view++) {
+				if (!m->netfx_seen[view])
+					continue;
 				const struct td_regval *a = &m->netfx[ver][view][TD_NETFX_STRONG];
-				fprintf(o->f, "%s%s %s", view ? ", " : "", view ? "32-bit" : "64-bit",
+				fprintf(o->f, "%s%s %s", n++ ? ", " : "", view ? "32-bit" : "64-bit",
 					a->present ? a->data : "not set");
 			}
 			fputs("; SystemDefaultTlsVersions ", o->f);
-			for (int view = 0; view < 2; view++) {
-				if (view && !m->netfx_seen[1])
-					break;
+			for (int view = 0, n = 0; view < 2; view++) {
+				if (!m->netfx_seen[view])
+					continue;
 				const struct td_regval *a = &m->netfx[ver][view][TD_NETFX_SYSDEFAULT];
-				fprintf(o->f, "%s%s %s", view ? ", " : "", view ? "32-bit" : "64-bit",
+				fprintf(o->f, "%s%s %s", n++ ? ", " : "", view ? "32-bit" : "64-bit",
 					a->present ? a->data : "not set");
 			}
 			fputc('\n', o->f);
@@ -395,6 +395,20 @@ static void text_machines(struct td_output *o)
 			text_value(o->f, &m->wininet[s]);
 			fputc('\n', o->f);
 		}
+		for (size_t k = 0; k < m->nalgos; k++) {
+			const char *t = m->algos[k].text, *at = strstr(t, "SCHANNEL\\");
+			fprintf(o->f, "%s", k ? "; " : "    Algorithm keys  ");
+			at = at ? at + 9 : t;
+			int len = (int)strcspn(at, "(");
+			while (len > 0 && at[len - 1] == ' ')
+				len--;
+			fprintf(o->f, "%.*s", len, at);
+			if (k + 1 == m->nalgos)
+				fputc('\n', o->f);
+		}
+		if (m->fips.present)
+			fprintf(o->f, "    FIPS algorithm policy  %s\n",
+				m->fips.is_dword && m->fips.dword ? "on" : "off");
 		if (m->cipher_policy.present) {
 			fputs("    Cipher suite order policy  ", o->f);
 			safe(o->f, m->cipher_policy.data);

@@ -46,6 +46,10 @@ static void machine_release(struct td_machine *m)
 	for (size_t i = 0; i < m->ntypos; i++)
 		regval_release(&m->typos[i]);
 	free(m->typos);
+	for (size_t i = 0; i < m->nalgos; i++)
+		regval_release(&m->algos[i]);
+	free(m->algos);
+	regval_release(&m->fips);
 	free(m->win.text);
 	free(m->win.path);
 	free(m->snac11);
@@ -200,6 +204,17 @@ static int merge(struct td_machine *dst, struct td_machine *src)
 	move_value(&dst->cipher_policy, &src->cipher_policy);
 	move_value(&dst->cipher_local, &src->cipher_local);
 	move_value(&dst->event_logging, &src->event_logging);
+	move_value(&dst->fips, &src->fips);
+	if (src->nalgos) {
+		struct td_regval *na =
+			realloc(dst->algos, (dst->nalgos + src->nalgos) * sizeof(*na));
+		if (!na)
+			return TD_E_NOMEM;
+		memcpy(na + dst->nalgos, src->algos, src->nalgos * sizeof(*na));
+		dst->algos = na;
+		dst->nalgos += src->nalgos;
+		src->nalgos = 0;
+	}
 	if (src->ntypos) {
 		struct td_regval *nt =
 			realloc(dst->typos, (dst->ntypos + src->ntypos) * sizeof(*nt));
@@ -282,6 +297,17 @@ static int set_value(struct td_regval *v, struct td_str type, struct td_str data
 	return v->data && v->path && v->text ? TD_OK : TD_E_NOMEM;
 }
 
+static int push_value(struct td_regval **arr, size_t *n, struct td_str type, struct td_str data,
+		      struct td_str path, uint64_t line, struct td_str text)
+{
+	struct td_regval *na = realloc(*arr, (*n + 1) * sizeof(*na));
+	if (!na)
+		return TD_E_NOMEM;
+	*arr = na;
+	memset(&na[*n], 0, sizeof(*na));
+	return set_value(&na[(*n)++], type, data, path, line, text);
+}
+
 static const char *const proto_keys[TD_NPROTO] = { "ssl 2.0", "ssl 3.0", "tls 1.0",
 						   "tls 1.1", "tls 1.2", "tls 1.3" };
 
@@ -317,6 +343,12 @@ static int schannel_value(struct td_machine *m, const char *rest, const char *ln
 			return set_value(&m->event_logging, type, data, path, line, text);
 		return TD_OK;
 	}
+	static const char *const algo_keys[] = { "\\ciphers\\", "\\hashes\\",
+						 "\\keyexchangealgorithms\\" };
+	for (size_t i = 0; i < 3; i++)
+		if (strncmp(rest, algo_keys[i], strlen(algo_keys[i])) == 0 &&
+		    strcmp(lname, "enabled") == 0)
+			return push_value(&m->algos, &m->nalgos, type, data, path, line, text);
 	if (strncmp(rest, "\\protocols\\", 11) != 0)
 		return TD_OK;
 	const char *proto = rest + 11;
@@ -345,12 +377,7 @@ static int schannel_value(struct td_machine *m, const char *rest, const char *ln
 	}
 	if (!typo_name(pname))
 		return TD_OK;
-	struct td_regval *nt = realloc(m->typos, (m->ntypos + 1) * sizeof(*nt));
-	if (!nt)
-		return TD_E_NOMEM;
-	m->typos = nt;
-	memset(&nt[m->ntypos], 0, sizeof(*nt));
-	return set_value(&nt[m->ntypos++], type, data, path, line, text);
+	return push_value(&m->typos, &m->ntypos, type, data, path, line, text);
 }
 
 int td_machine_regvalue(struct td_machine *m, struct td_str key, struct td_str name,
@@ -419,6 +446,11 @@ int td_machine_regvalue(struct td_machine *m, struct td_str key, struct td_str n
 		}
 		return TD_OK;
 	}
+	if (!deleted && (ends_with(lkey, "\\control\\lsa\\fipsalgorithmpolicy")
+			 ? strcmp(lname, "enabled") == 0
+			 : ends_with(lkey, "\\control\\lsa") &&
+				   strcmp(lname, "fipsalgorithmpolicy") == 0))
+		return set_value(&m->fips, type, data, path, line, text);
 	if (deleted || strcmp(lname, "functions") != 0)
 		return TD_OK;
 	if (ends_with(lkey, "\\policies\\microsoft\\cryptography\\configuration\\ssl\\00010002"))

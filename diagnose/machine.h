@@ -110,6 +110,11 @@ struct td_machine {
 	struct td_regval release;        /* NDP\v4\Full\Release */
 	struct td_regval cipher_policy, cipher_local;
 	struct td_regval event_logging;
+	struct td_regval fips; /* Lsa\FipsAlgorithmPolicy (either form) */
+	/* Enabled values under SCHANNEL\Ciphers, \Hashes, \KeyExchangeAlgorithms;
+	 * each data is "Hashes\SHA=0" style. */
+	struct td_regval *algos;
+	size_t nalgos;
 	/* Protocol keys whose names Schannel ignores ("TLS1.2"). */
 	struct td_regval *typos;
 	size_t ntypos;
