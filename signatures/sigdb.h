@@ -181,7 +181,7 @@ struct td_signature {
 	enum td_severity severity;
 	enum td_confidence confidence;
 	bool community;
-	struct td_scope *scopes; /* none: every text format */
+	struct td_scope *scopes; /* none: every format but the registry */
 	size_t nscopes;
 	struct td_clause *clauses;
 	size_t nclauses;
