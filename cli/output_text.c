@@ -141,22 +141,13 @@ static void print_plan_refs(struct td_output *o, const struct td_finding *f)
 		fputc('\n', o->f);
 }
 
-static const struct td_finding *finding_of(const struct td_diagnosis *dx,
-					   const struct td_signature *sig)
-{
-	for (size_t i = 0; i < dx->nfindings; i++)
-		if (dx->findings[i].sig == sig)
-			return &dx->findings[i];
-	return NULL;
-}
-
 /* The configuration findings that explain f, inside it; what to collect
  * when nothing could show them. */
 static void print_correlation(struct td_output *o, const struct td_finding *f)
 {
 	FILE *out = o->f;
 	for (size_t i = 0; i < f->nconfirmed; i++) {
-		const struct td_finding *g = finding_of(o->r->dx, f->confirmed[i]);
+		const struct td_finding *g = td_diagnosis_finding(o->r->dx, f->confirmed[i]);
 		if (!g)
 			continue;
 		fprintf(out, "    Confirmed by configuration: %s%s%s (%s)\n", BOLD(o), g->sig->title,

@@ -778,7 +778,8 @@ static bool could_show(struct td_diagnoser *d, const struct td_signature *sig,
 	return false;
 }
 
-static struct td_finding *finding_of(struct td_diagnosis *dx, const struct td_signature *sig)
+struct td_finding *td_diagnosis_finding(const struct td_diagnosis *dx,
+					const struct td_signature *sig)
 {
 	for (size_t i = 0; i < dx->nfindings; i++)
 		if (dx->findings[i].sig == sig)
@@ -807,7 +808,7 @@ static int correlate(struct td_diagnoser *d, struct td_diagnosis *dx)
 		struct td_finding *f = &dx->findings[i];
 		for (size_t k = 0; k < f->sig->nconfirmed_by && !rc; k++) {
 			const struct td_signature *c = f->sig->confirmed_by[k];
-			struct td_finding *g = finding_of(dx, c);
+			struct td_finding *g = td_diagnosis_finding(dx, c);
 			if (g) {
 				rc = push_sig(&f->confirmed, &f->nconfirmed, c);
 				f->confidence = TD_CONF_HIGH;

@@ -128,6 +128,9 @@ int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m) TD_WUR;
 /* Builds the diagnosis; d can be freed afterwards. */
 int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out) TD_WUR;
 void td_diagnosis_free(struct td_diagnosis *dx);
+/* The finding of sig in dx, or NULL. */
+struct td_finding *td_diagnosis_finding(const struct td_diagnosis *dx,
+					const struct td_signature *sig);
 /* Whether remedy r of f's signature applies (its condition, if any, held). */
 bool td_finding_uses_remedy(const struct td_finding *f, size_t r);
 
