@@ -1,6 +1,8 @@
 /* String view helpers (see str.h). */
 #include "str.h"
 
+#include <stdlib.h>
+
 struct td_str td_str_slice(struct td_str s, size_t from, size_t to)
 {
 	if (to > s.len)
@@ -135,4 +137,15 @@ size_t td_str_parse_hex(struct td_str s, size_t max_digits, uint64_t *out)
 	if (i && out)
 		*out = v;
 	return i;
+}
+
+char *td_str_dup(struct td_str s)
+{
+	char *p = malloc(s.len + 1);
+	if (!p)
+		return NULL;
+	if (s.len)
+		memcpy(p, s.p, s.len);
+	p[s.len] = '\0';
+	return p;
 }

@@ -53,6 +53,8 @@ ptrdiff_t td_str_find_char(struct td_str s, char c);
 
 /* s without leading/trailing spaces, tabs, CR and LF. */
 struct td_str td_str_trim(struct td_str s);
+/* A malloc'ed, NUL-terminated copy of s; NULL without memory. */
+char *td_str_dup(struct td_str s);
 
 /* Parses an unsigned decimal number of at most max_digits digits from the
  * start of s.  Returns the number of digits consumed (0 on failure). */

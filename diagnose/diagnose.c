@@ -132,14 +132,9 @@ size_t td_diagnoser_begin_input(struct td_diagnoser *d)
 
 static char *dupn(struct td_diagnoser *d, struct td_str s)
 {
-	char *p = malloc(s.len + 1);
-	if (!p) {
+	char *p = td_str_dup(s);
+	if (!p)
 		d->nomem = true;
-		return NULL;
-	}
-	if (s.len)
-		memcpy(p, s.p, s.len);
-	p[s.len] = '\0';
 	return p;
 }
 

@@ -21,27 +21,40 @@ static void regval_release(struct td_regval *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static void machine_release(struct td_machine *m)
+#define MAX_SLOTS 48
+
+/* Every single registry value a machine keeps (release and merge walk the
+ * same list, so a new field cannot be left out of one of them). */
+static size_t value_slots(struct td_machine *m, struct td_regval **out)
 {
-	free(m->name);
-	free(m->reg_path);
+	size_t n = 0;
 	for (int p = 0; p < TD_NPROTO; p++)
 		for (int s = 0; s < 2; s++) {
-			regval_release(&m->proto[p].side[s].enabled);
-			regval_release(&m->proto[p].side[s].disabled_by_default);
+			out[n++] = &m->proto[p].side[s].enabled;
+			out[n++] = &m->proto[p].side[s].disabled_by_default;
 		}
 	for (int a = 0; a < 2; a++)
 		for (int b = 0; b < 2; b++)
 			for (int c = 0; c < 2; c++)
-				regval_release(&m->netfx[a][b][c]);
+				out[n++] = &m->netfx[a][b][c];
 	for (int i = 0; i < 2; i++)
-		regval_release(&m->winhttp[i]);
+		out[n++] = &m->winhttp[i];
 	for (int i = 0; i < 3; i++)
-		regval_release(&m->wininet[i]);
-	regval_release(&m->release);
-	regval_release(&m->cipher_policy);
-	regval_release(&m->cipher_local);
-	regval_release(&m->event_logging);
+		out[n++] = &m->wininet[i];
+	out[n++] = &m->release;
+	out[n++] = &m->cipher_policy;
+	out[n++] = &m->cipher_local;
+	out[n++] = &m->event_logging;
+	out[n++] = &m->fips;
+	return n;
+}
+
+static void machine_release(struct td_machine *m)
+{
+	struct td_regval *slots[MAX_SLOTS];
+	size_t n = value_slots(m, slots);
+	for (size_t i = 0; i < n; i++)
+		regval_release(slots[i]);
 	regval_release(&m->snac11_at);
 	for (size_t i = 0; i < m->ntypos; i++)
 		regval_release(&m->typos[i]);
@@ -49,7 +62,8 @@ static void machine_release(struct td_machine *m)
 	for (size_t i = 0; i < m->nalgos; i++)
 		regval_release(&m->algos[i]);
 	free(m->algos);
-	regval_release(&m->fips);
+	free(m->name);
+	free(m->reg_path);
 	free(m->win.text);
 	free(m->win.path);
 	free(m->snac11);
@@ -64,17 +78,6 @@ void td_machines_release(struct td_machines *ms)
 	memset(ms, 0, sizeof(*ms));
 }
 
-static char *dup_str(struct td_str s)
-{
-	char *p = malloc(s.len + 1);
-	if (!p)
-		return NULL;
-	if (s.len)
-		memcpy(p, s.p, s.len);
-	p[s.len] = '\0';
-	return p;
-}
-
 struct td_machine *td_machines_get(struct td_machines *ms, struct td_str folder)
 {
 	for (size_t i = ms->n; i-- > 0;)
@@ -86,7 +89,7 @@ struct td_machine *td_machines_get(struct td_machines *ms, struct td_str folder)
 	}
 	struct td_machine *m = &ms->m[ms->n];
 	memset(m, 0, sizeof(*m));
-	m->name = dup_str(folder);
+	m->name = td_str_dup(folder);
 	if (!m->name) {
 		ms->nomem = true;
 		return NULL;
@@ -157,13 +160,27 @@ struct td_str td_machine_group_name(const char *const *paths, size_t n, size_t i
 	return td_str_make(paths[i], skip + strcspn(rel, "/"));
 }
 
-static int move_value(struct td_regval *dst, struct td_regval *src)
+static void move_value(struct td_regval *dst, struct td_regval *src)
 {
 	if (!src->present)
-		return TD_OK;
+		return;
 	regval_release(dst);
 	*dst = *src;
 	memset(src, 0, sizeof(*src));
+}
+
+/* Appends src's list of values to dst's (ownership moves). */
+static int move_list(struct td_regval **dst, size_t *dn, struct td_regval **src, size_t *sn)
+{
+	if (!*sn)
+		return TD_OK;
+	struct td_regval *na = realloc(*dst, (*dn + *sn) * sizeof(*na));
+	if (!na)
+		return TD_E_NOMEM;
+	memcpy(na + *dn, *src, *sn * sizeof(*na));
+	*dst = na;
+	*dn += *sn;
+	*sn = 0;
 	return TD_OK;
 }
 
@@ -182,49 +199,19 @@ static int merge(struct td_machine *dst, struct td_machine *src)
 	dst->schannel_seen |= src->schannel_seen;
 	dst->ndp_seen |= src->ndp_seen;
 	dst->wow_seen |= src->wow_seen;
-	move_text(&dst->reg_path, &src->reg_path);
 	for (int v = 0; v < 2; v++) {
 		dst->netfx_seen[v] |= src->netfx_seen[v];
 		dst->inet_seen[v] |= src->inet_seen[v];
-		move_value(&dst->winhttp[v], &src->winhttp[v]);
 	}
-	for (int p = 0; p < TD_NPROTO; p++)
-		for (int sd = 0; sd < 2; sd++) {
-			move_value(&dst->proto[p].side[sd].enabled, &src->proto[p].side[sd].enabled);
-			move_value(&dst->proto[p].side[sd].disabled_by_default,
-				   &src->proto[p].side[sd].disabled_by_default);
-		}
-	for (int a = 0; a < 2; a++)
-		for (int b = 0; b < 2; b++)
-			for (int c = 0; c < 2; c++)
-				move_value(&dst->netfx[a][b][c], &src->netfx[a][b][c]);
-	for (int i = 0; i < 3; i++)
-		move_value(&dst->wininet[i], &src->wininet[i]);
-	move_value(&dst->release, &src->release);
-	move_value(&dst->cipher_policy, &src->cipher_policy);
-	move_value(&dst->cipher_local, &src->cipher_local);
-	move_value(&dst->event_logging, &src->event_logging);
-	move_value(&dst->fips, &src->fips);
-	if (src->nalgos) {
-		struct td_regval *na =
-			realloc(dst->algos, (dst->nalgos + src->nalgos) * sizeof(*na));
-		if (!na)
-			return TD_E_NOMEM;
-		memcpy(na + dst->nalgos, src->algos, src->nalgos * sizeof(*na));
-		dst->algos = na;
-		dst->nalgos += src->nalgos;
-		src->nalgos = 0;
-	}
-	if (src->ntypos) {
-		struct td_regval *nt =
-			realloc(dst->typos, (dst->ntypos + src->ntypos) * sizeof(*nt));
-		if (!nt)
-			return TD_E_NOMEM;
-		memcpy(nt + dst->ntypos, src->typos, src->ntypos * sizeof(*nt));
-		dst->typos = nt;
-		dst->ntypos += src->ntypos;
-		src->ntypos = 0;
-	}
+	move_text(&dst->reg_path, &src->reg_path);
+	struct td_regval *to[MAX_SLOTS], *from[MAX_SLOTS];
+	size_t n = value_slots(dst, to);
+	value_slots(src, from);
+	for (size_t i = 0; i < n; i++)
+		move_value(to[i], from[i]);
+	if (move_list(&dst->algos, &dst->nalgos, &src->algos, &src->nalgos) ||
+	    move_list(&dst->typos, &dst->ntypos, &src->typos, &src->ntypos))
+		return TD_E_NOMEM;
 	if (src->win.build && !dst->win.build) {
 		free(dst->win.text);
 		free(dst->win.path);
@@ -290,10 +277,10 @@ static int set_value(struct td_regval *v, struct td_str type, struct td_str data
 		v->is_dword = i == data.len && i > 0 && x <= 0xFFFFFFFFu;
 		v->dword = (uint32_t)x;
 	}
-	v->data = dup_str(data);
-	v->path = dup_str(path);
+	v->data = td_str_dup(data);
+	v->path = td_str_dup(path);
 	v->line = line;
-	v->text = dup_str(text);
+	v->text = td_str_dup(text);
 	return v->data && v->path && v->text ? TD_OK : TD_E_NOMEM;
 }
 
@@ -395,7 +382,7 @@ int td_machine_regvalue(struct td_machine *m, struct td_str key, struct td_str n
 	lname[name.len] = '\0';
 	if (!m->has_registry) {
 		m->has_registry = true;
-		m->reg_path = dup_str(path);
+		m->reg_path = td_str_dup(path);
 		if (!m->reg_path)
 			return TD_E_NOMEM;
 	}
@@ -506,7 +493,7 @@ int td_machine_fact(struct td_machine *m, const char *name, const char *value, c
 static enum td_pstate side_state(struct td_proto_side *s, enum td_pstate os_default)
 {
 	const struct td_regval *en = &s->enabled, *dbd = &s->disabled_by_default;
-	bool has_en = en->present && en->is_dword, has_dbd = dbd->present && dbd->is_dword;
+	bool has_en = en->is_dword, has_dbd = dbd->is_dword; /* is_dword: set and numeric */
 	s->half = has_en && has_dbd && (en->dword != 0) == (dbd->dword != 0);
 	s->from_default = !has_en && !has_dbd;
 	if (has_en && en->dword == 0)

@@ -177,11 +177,9 @@ static int header(struct ec_state *st, const struct td_str *f, size_t n, char se
 	st->ncols = n;
 	for (size_t i = 0; i < n; i++) {
 		st->kind[i] = col_kind(f[i]);
-		st->names[i] = malloc(f[i].len + 1);
+		st->names[i] = td_str_dup(f[i]);
 		if (!st->names[i])
 			return TD_E_NOMEM;
-		memcpy(st->names[i], f[i].p, f[i].len);
-		st->names[i][f[i].len] = '\0';
 	}
 	/* Event Viewer names five columns and writes the message sixth. */
 	st->message_last = n == 5 && st->kind[0] == COL_LEVEL && st->kind[1] == COL_TIME;

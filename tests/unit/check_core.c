@@ -100,6 +100,17 @@ START_TEST(arena_limits_and_reset)
 }
 END_TEST
 
+START_TEST(str_dup)
+{
+	char *p = td_str_dup(td_str_make("abcdef", 3));
+	ck_assert_str_eq(p, "abc");
+	free(p);
+	p = td_str_dup(td_str_make(NULL, 0));
+	ck_assert_str_eq(p, "");
+	free(p);
+}
+END_TEST
+
 START_TEST(str_helpers)
 {
 	struct td_str s = TD_STR_LIT("  Hello, World\r\n");
@@ -208,6 +219,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, buf_cap_and_invariants);
 	tcase_add_test(tc, arena_limits_and_reset);
 	tcase_add_test(tc, str_helpers);
+	tcase_add_test(tc, str_dup);
 	tcase_add_test(tc, lines_split);
 	tcase_add_test(tc, time_civil_roundtrip);
 	tcase_add_test(tc, time_iso8601);
