@@ -57,6 +57,17 @@ static void cite_windows(struct td_check_hit *h, const struct td_machine *m)
 			  td_windows_name(m->win.build));
 }
 
+/* A DWORD value that is set (is_dword implies present) to 0 / to non-zero. */
+static bool is_zero(const struct td_regval *v)
+{
+	return v->is_dword && v->dword == 0;
+}
+
+static bool is_nonzero(const struct td_regval *v)
+{
+	return v->is_dword && v->dword != 0;
+}
+
 static const char *const side_names[2] = { "Client", "Server" };
 
 static void cite_side(struct td_check_hit *h, const struct td_machine *m, enum td_proto p,
@@ -76,12 +87,7 @@ static bool check_tls12_disabled(const struct td_machine *m, struct td_check_hit
 	bool hit = false;
 	for (int s = 0; s < 2; s++) {
 		const struct td_proto_side *ps = &c->side[s];
-		bool explicit_off = (ps->enabled.present && ps->enabled.is_dword &&
-				     ps->enabled.dword == 0) ||
-				    (ps->disabled_by_default.present &&
-				     ps->disabled_by_default.is_dword &&
-				     ps->disabled_by_default.dword != 0);
-		if (!explicit_off)
+		if (!is_zero(&ps->enabled) && !is_nonzero(&ps->disabled_by_default))
 			continue;
 		hit = true;
 		cite(h, &ps->enabled);
@@ -101,10 +107,7 @@ static bool check_tls12_default_off(const struct td_machine *m, struct td_check_
 	bool hit = false;
 	for (int s = 0; s < 2; s++) {
 		const struct td_proto_side *ps = &c->side[s];
-		bool explicit_dbd = ps->disabled_by_default.present &&
-				    ps->disabled_by_default.is_dword &&
-				    ps->disabled_by_default.dword != 0;
-		if (ps->state != TD_PS_OFF_BY_DEFAULT || explicit_dbd)
+		if (ps->state != TD_PS_OFF_BY_DEFAULT || is_nonzero(&ps->disabled_by_default))
 			continue;
 		hit = true;
 		cite_side(h, m, TD_PROTO_TLS12, s);
@@ -194,8 +197,7 @@ static bool check_tls13_old_os(const struct td_machine *m, struct td_check_hit *
 	bool hit = false;
 	for (int s = 0; s < 2; s++) {
 		const struct td_proto_side *ps = &m->proto[TD_PROTO_TLS13].side[s];
-		if (ps->from_default || !ps->enabled.present || !ps->enabled.is_dword ||
-		    ps->enabled.dword == 0)
+		if (!is_nonzero(&ps->enabled))
 			continue;
 		cite_side(h, m, TD_PROTO_TLS13, s);
 		hit = true;

@@ -62,7 +62,7 @@ enum td_verdict {
 /* One registry value as the export showed it. */
 struct td_regval {
 	bool present;
-	bool is_dword;
+	bool is_dword; /* a REG_DWORD/QWORD with a number; implies present */
 	uint32_t dword;
 	char *data;    /* as the parser rendered it */
 	char *path;    /* file */
