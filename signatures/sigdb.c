@@ -1275,13 +1275,20 @@ static bool re_matches(pcre2_code *re, struct td_str s, pcre2_match_data *md)
 	return rc >= 0;
 }
 
+/* What a signature without a <scope> reads: every format but binary input
+ * and the registry.  Registry values are configuration, not logs: only
+ * signatures that name the registry read them (a DWORD of 12044 is no
+ * WinHTTP error). */
+static bool unscoped_reads(enum td_format fmt)
+{
+	return fmt != TD_FMT_BINARY && fmt != TD_FMT_UNKNOWN && fmt != TD_FMT_REGISTRY;
+}
+
 bool td_signature_in_scope(const struct td_signature *sig, enum td_format fmt,
 			   struct td_str component, struct td_str path, pcre2_match_data *md)
 {
-	/* Registry values are configuration, not logs: only signatures that
-	 * name the registry read them (a DWORD of 12044 is no WinHTTP error). */
 	if (sig->nscopes == 0)
-		return fmt != TD_FMT_BINARY && fmt != TD_FMT_UNKNOWN && fmt != TD_FMT_REGISTRY;
+		return unscoped_reads(fmt);
 	for (size_t i = 0; i < sig->nscopes; i++) {
 		const struct td_scope *s = &sig->scopes[i];
 		if (!(s->formats & (1u << fmt)))
@@ -1301,7 +1308,7 @@ bool td_signature_applicable(const struct td_signature *sig, enum td_format fmt,
 	if (fmt == TD_FMT_BINARY || fmt == TD_FMT_UNKNOWN)
 		return false;
 	if (sig->nscopes == 0)
-		return fmt != TD_FMT_REGISTRY;
+		return unscoped_reads(fmt);
 	for (size_t i = 0; i < sig->nscopes; i++) {
 		const struct td_scope *sc = &sig->scopes[i];
 		if ((sc->formats & (1u << fmt)) && (!sc->file || re_matches(sc->file, path, md)))
