@@ -17,6 +17,7 @@
 #include "json.h"
 #include "match.h"
 #include "sigdb.h"
+#include "timeline.h"
 
 /* What tlsdiag learned about one input. */
 struct td_input_report {
@@ -26,6 +27,7 @@ struct td_input_report {
 	uint64_t bytes;
 	uint64_t events;
 	struct td_diag diag;
+	char *host;      /* the machine it came from (folder or computer name), or NULL */
 	char *error;     /* why it could not be read, or NULL */
 	bool unreadable; /* error is set: counts towards exit status 2 */
 };
@@ -39,6 +41,7 @@ struct td_run_report {
 	size_t unreadable;
 	int exit_code;
 	struct td_match_stats stats;
+	const struct td_timeline *timeline; /* NULL unless the run collected one */
 	/* With --explain: signatures that found nothing because no input could
 	 * show them (no trigger, or no input of the formats/files they read). */
 	const struct td_signature **unchecked;

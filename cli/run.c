@@ -290,6 +290,7 @@ void td_run_release(struct td_run *r)
 	free(r->unchecked);
 	for (size_t i = 0; i < r->ninputs; i++) {
 		free(r->inputs[i].path);
+		free(r->inputs[i].host);
 		free(r->inputs[i].error);
 		td_diag_release(&r->inputs[i].diag);
 	}
