@@ -28,6 +28,8 @@ struct td_input_report {
 	uint64_t events;
 	struct td_diag diag;
 	char *host;      /* the machine it came from (folder or computer name), or NULL */
+	struct td_time first, last; /* of its events with a time; zone NONE: none */
+	size_t dx_input; /* its index in the diagnoser, + 1; 0: never parsed */
 	char *error;     /* why it could not be read, or NULL */
 	bool unreadable; /* error is set: counts towards exit status 2 */
 };

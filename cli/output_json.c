@@ -37,6 +37,12 @@ static void write_input(struct td_json *j, const struct td_input_report *in)
 	td_json_u64(j, in->bytes);
 	td_json_key(j, "events");
 	td_json_u64(j, in->events);
+	td_json_key(j, "host");
+	td_json_cstr(j, in->host);
+	td_json_key(j, "first_time");
+	time_value(j, &in->first);
+	td_json_key(j, "last_time");
+	time_value(j, &in->last);
 	td_json_key(j, "error");
 	td_json_cstr(j, in->error);
 	td_json_key(j, "diagnostics");
@@ -189,6 +195,8 @@ static void write_finding_fields(struct td_json *j, const struct td_finding *f)
 	td_json_cstr(j, s->kb[0] ? s->kb : NULL);
 	td_json_key(j, "title");
 	td_json_cstr(j, s->title);
+	td_json_key(j, "machine");
+	td_json_cstr(j, f->machine);
 	td_json_key(j, "severity");
 	td_json_cstr(j, td_severity_name(f->severity));
 	td_json_key(j, "confidence");
@@ -209,8 +217,14 @@ static void write_finding_fields(struct td_json *j, const struct td_finding *f)
 	td_json_cstr(j, f->detail);
 	td_json_key(j, "confirmed_by");
 	td_json_array_begin(j);
-	for (size_t i = 0; i < f->nconfirmed; i++)
+	for (size_t i = 0; i < f->nconfirmed; i++) {
+		td_json_object_begin(j);
+		td_json_key(j, "id");
 		td_json_cstr(j, f->confirmed[i]->id);
+		td_json_key(j, "machine");
+		td_json_cstr(j, f->confirmed_on[i]);
+		td_json_object_end(j);
+	}
 	td_json_array_end(j);
 	td_json_key(j, "merged_into");
 	td_json_cstr(j, f->merged_into ? f->merged_into->id : NULL);

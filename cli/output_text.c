@@ -2,6 +2,7 @@
  * evidence, the merged fix plan, facts and inputs with problems. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "netfx.h"
 #include "output.h"
@@ -147,11 +148,16 @@ static void print_correlation(struct td_output *o, const struct td_finding *f)
 {
 	FILE *out = o->f;
 	for (size_t i = 0; i < f->nconfirmed; i++) {
-		const struct td_finding *g = td_diagnosis_finding(o->r->dx, f->confirmed[i]);
+		const struct td_finding *g = td_diagnosis_finding(o->r->dx, f->confirmed[i],
+								  f->confirmed_on[i]);
 		if (!g)
 			continue;
-		fprintf(out, "    Confirmed by configuration: %s%s%s (%s)\n", BOLD(o), g->sig->title,
-			RESET(o), g->sig->id);
+		fputs("    Confirmed by configuration", out);
+		if (g->machine && (!f->machine || strcasecmp(g->machine, f->machine) != 0)) {
+			fputs(" of ", out);
+			safe(out, g->machine);
+		}
+		fprintf(out, ": %s%s%s (%s)\n", BOLD(o), g->sig->title, RESET(o), g->sig->id);
 		if (g->detail) {
 			fputs("      ", out);
 			wrap(out, g->detail, 6, 6);
@@ -183,6 +189,11 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 		return; /* shown inside the finding it explains */
 	fprintf(out, "\n%s%-7s%s %s%s%s (%s)\n", sev_color(o, f->severity),
 		td_severity_name(f->severity), RESET(o), BOLD(o), s->title, RESET(o), s->id);
+	if (o->r->dx->nmachines > 1) {
+		fputs("    Machine: ", out);
+		safe(out, f->machine ? f->machine : "not known");
+		fputc('\n', out);
+	}
 	fprintf(out, "    confidence %s, %llu event%s", td_confidence_name(f->confidence),
 		(unsigned long long)f->count, f->count == 1 ? "" : "s");
 	if (f->supports)

@@ -82,7 +82,7 @@ static void prefetch_hint(void *user, size_t from, size_t len)
 
 static int parse_input(struct td_run *r, struct td_input_report *in, struct td_input *data)
 {
-	td_diagnoser_begin_input(r->diag);
+	in->dx_input = td_diagnoser_begin_input(r->diag) + 1;
 	in->bytes = data->len;
 	struct td_parse_ctx ctx = { .cb = on_event, .user = r, .diag = &in->diag,
 				    .path = td_str_cstr(in->path) };
@@ -272,6 +272,16 @@ int td_run_finish(struct td_run *r, struct td_run_report *rep)
 	int rc = td_diagnoser_finish(r->diag, &r->dx);
 	if (rc)
 		return rc;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		struct td_input_report *in = &r->inputs[i];
+		if (!in->dx_input || in->dx_input > r->dx->ninputs)
+			continue;
+		const struct td_input_info *info = &r->dx->inputs[in->dx_input - 1];
+		in->first = info->first;
+		in->last = info->last;
+		if (info->machine && !(in->host = strdup(info->machine)))
+			return TD_E_NOMEM;
+	}
 	rep->inputs = r->inputs;
 	rep->ninputs = r->ninputs;
 	rep->dx = r->dx;

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "checks.h"
 #include "grow.h"
+#include "hosts.h"
 #include "sqlbuild.h"
 
 /* Support evidence kept per finding (they corroborate; a few suffice). */
@@ -25,6 +27,7 @@ struct prov {
 /* One signature within one input. */
 struct acc {
 	size_t input;
+	size_t host; /* 1 + the input's vote of the computer its events name; 0: none */
 	uint64_t triggers, supports;
 	struct prov prov[MAX_PROV];
 	size_t nprov;
@@ -54,10 +57,15 @@ struct td_diagnoser {
 	struct input_info {
 		enum td_format format;
 		char *path;
+		struct td_host_votes votes; /* computers its events name */
+		struct td_time first, last; /* of its events with a time */
+		char *machine;              /* at finish: td_hosts_name_inputs */
 	} *ins;
 	size_t nins, capins;
 	size_t last_machine; /* index of the machine of machine_input + 1 */
 	size_t machine_input;
+	size_t *machine_inputs; /* per machine of `machines`: its input */
+	size_t capmi;
 	bool nomem;
 };
 
@@ -90,12 +98,31 @@ static void evidence_release(struct td_evidence *e)
 	}
 }
 
+static void finding_release(struct td_finding *f)
+{
+	for (size_t k = 0; k < f->nevidence; k++)
+		evidence_release(&f->evidence[k]);
+	free(f->evidence);
+	free(f->detail);
+	free(f->machine);
+	free(f->confirmed);
+	free(f->confirmed_on);
+	free(f->collect);
+}
+
 static void fact_release(struct td_fact *f)
 {
 	free(f->name);
 	free(f->value);
 	free(f->path);
 	free(f->excerpt);
+}
+
+static void input_info_release(struct input_info *in)
+{
+	free(in->path);
+	free(in->machine);
+	td_host_votes_release(&in->votes);
 }
 
 void td_diagnoser_free(struct td_diagnoser *d)
@@ -117,8 +144,9 @@ void td_diagnoser_free(struct td_diagnoser *d)
 	free(d->facts);
 	td_machines_release(&d->machines);
 	for (size_t i = 0; i < d->nins; i++)
-		free(d->ins[i].path);
+		input_info_release(&d->ins[i]);
 	free(d->ins);
+	free(d->machine_inputs);
 	free(d);
 }
 
@@ -209,11 +237,13 @@ static struct td_machine *machine_of(struct td_diagnoser *d, const struct td_eve
 	if (d->last_machine && d->machine_input == d->input)
 		return &d->machines.m[d->last_machine - 1];
 	struct td_machine *m = td_machines_get(&d->machines, ev->path);
-	if (!m) {
+	size_t idx = m ? (size_t)(m - d->machines.m) : 0;
+	if (!m || td_grow(&d->machine_inputs, &d->capmi, idx, sizeof(*d->machine_inputs))) {
 		d->nomem = true;
 		return NULL;
 	}
-	d->last_machine = (size_t)(m - d->machines.m) + 1;
+	d->machine_inputs[idx] = d->input;
+	d->last_machine = idx + 1;
 	d->machine_input = d->input;
 	return m;
 }
@@ -227,6 +257,11 @@ static int registry_value(struct td_diagnoser *d, const struct td_event *ev)
 	if (!m)
 		return TD_E_NOMEM;
 	struct td_str deleted = td_event_field(ev, "deleted");
+	struct td_str value = td_event_field(ev, "value");
+	if (td_str_ieq(value, td_str_cstr("ComputerName")) && !deleted.p &&
+	    td_str_ifind(key, td_str_cstr("Control\\ComputerName\\ComputerName")) >= 0 &&
+	    td_host_vote(&d->ins[d->input].votes, td_event_field(ev, "data"), 1))
+		return TD_E_NOMEM;
 	return td_machine_regvalue(m, key, td_event_field(ev, "value"),
 				   td_event_field(ev, "type"), td_event_field(ev, "data"),
 				   deleted.p != NULL, ev->path, ev->line, ev->message);
@@ -237,7 +272,7 @@ static int note_input(struct td_diagnoser *d, const struct td_event *ev)
 	while (d->nins <= d->input) {
 		if (td_grow(&d->ins, &d->capins, d->nins, sizeof(*d->ins)))
 			return TD_E_NOMEM;
-		d->ins[d->nins++] = (struct input_info){ TD_FMT_UNKNOWN, NULL };
+		memset(&d->ins[d->nins++], 0, sizeof(*d->ins));
 	}
 	struct input_info *in = &d->ins[d->input];
 	in->format = ev->format;
@@ -249,6 +284,15 @@ int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
 {
 	if ((d->input >= d->nins || !d->ins[d->input].path) && note_input(d, ev))
 		return TD_E_NOMEM;
+	struct input_info *in = &d->ins[d->input];
+	if (ev->host.len && td_host_vote(&in->votes, ev->host, 1))
+		return TD_E_NOMEM;
+	if (ev->time.zone != TD_ZONE_NONE) {
+		if (!in->first.zone || ev->time.ticks < in->first.ticks)
+			in->first = ev->time;
+		if (!in->last.zone || ev->time.ticks > in->last.ticks)
+			in->last = ev->time;
+	}
 	if (ev->format == TD_FMT_REGISTRY && registry_value(d, ev))
 		return TD_E_NOMEM;
 	for (size_t i = 0; i < ev->nfields; i++) {
@@ -285,16 +329,31 @@ int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
 	return d->nomem ? TD_E_NOMEM : TD_OK;
 }
 
-static struct acc *acc_for(struct td_diagnoser *d, size_t sig)
+/* 1 + the vote of the computer ev names in the current input, or 0. */
+static size_t host_of(struct td_diagnoser *d, const struct td_event *ev)
+{
+	if (!ev->host.len || d->input >= d->nins)
+		return 0;
+	const struct td_host_votes *hv = &d->ins[d->input].votes;
+	struct td_str h = td_str_trim(ev->host);
+	for (size_t i = 0; i < hv->n; i++)
+		if (td_str_ieq(h, td_str_cstr(hv->v[i].name)))
+			return i + 1;
+	return 0;
+}
+
+static struct acc *acc_for(struct td_diagnoser *d, size_t sig, size_t host)
 {
 	struct sigstate *ss = &d->sigs[sig];
-	if (ss->n && ss->accs[ss->n - 1].input == d->input)
-		return &ss->accs[ss->n - 1];
+	for (size_t i = ss->n; i-- > 0 && ss->accs[i].input == d->input;)
+		if (ss->accs[i].host == host)
+			return &ss->accs[i];
 	if (td_grow(&ss->accs, &ss->cap, ss->n, sizeof(*ss->accs)))
 		return NULL;
 	struct acc *a = &ss->accs[ss->n++];
 	memset(a, 0, sizeof(*a));
 	a->input = d->input;
+	a->host = host;
 	return a;
 }
 
@@ -395,7 +454,7 @@ static uint64_t conditions_met(const struct td_sigdb *db, const struct td_signat
 
 int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m)
 {
-	struct acc *a = acc_for(d, m->sig->index);
+	struct acc *a = acc_for(d, m->sig->index, host_of(d, m->ev));
 	if (!a)
 		return TD_E_NOMEM;
 	const struct td_clause *c = m->clause;
@@ -484,22 +543,17 @@ static uint32_t require_mask(const struct td_signature *sig)
 	return mask;
 }
 
-static struct acc *acc_in(struct td_diagnoser *d, const struct td_signature *sig, size_t input)
-{
-	struct sigstate *ss = &d->sigs[sig->index];
-	for (size_t a = 0; a < ss->n; a++)
-		if (ss->accs[a].input == input)
-			return &ss->accs[a];
-	return NULL;
-}
-
 /* Whether sig's own triggers in this input stand (its requires were seen).
  * Provisional triggers of sig are not counted: supersession never chains. */
 static bool stands(struct td_diagnoser *d, const struct td_signature *sig, size_t input)
 {
-	struct acc *a = acc_in(d, sig, input);
+	struct sigstate *ss = &d->sigs[sig->index];
 	uint32_t need = require_mask(sig);
-	return a && a->triggers && (a->require_seen & need) == need;
+	for (size_t a = 0; a < ss->n; a++)
+		if (ss->accs[a].input == input && ss->accs[a].triggers &&
+		    (ss->accs[a].require_seen & need) == need)
+			return true;
+	return false;
 }
 
 /* Decides the provisional matches of ac: those whose superseding signature
@@ -553,10 +607,35 @@ static uint64_t unconditional(const struct td_signature *sig)
 	return bits;
 }
 
-/* Moves the qualifying evidence of one signature into a finding. Returns
- * false when nothing qualifies. */
+/* The machine an accumulator's events came from: the computer they name,
+ * else the machine of their input; NULL when unknown. */
+static struct td_str acc_machine(const struct td_diagnoser *d, const struct acc *a)
+{
+	if (a->input >= d->nins)
+		return td_str_make(NULL, 0); /* matches fed without their events */
+	const struct input_info *in = &d->ins[a->input];
+	if (a->host && a->host <= in->votes.n)
+		return td_host_short(td_str_cstr(in->votes.v[a->host - 1].name));
+	return td_str_make(in->machine, in->machine ? strlen(in->machine) : 0);
+}
+
+static bool same_machine(struct td_str a, struct td_str b)
+{
+	return (!a.p && !b.p) || (a.p && b.p && td_str_ieq(a, b));
+}
+
+/* Whether ac's triggers stand and it belongs to machine. */
+static bool qualifies(const struct td_diagnoser *d, const struct acc *ac, uint32_t need,
+		      struct td_str machine)
+{
+	return ac->triggers && (ac->require_seen & need) == need &&
+	       same_machine(acc_machine(d, ac), machine);
+}
+
+/* Moves the qualifying evidence of one signature on one machine into a
+ * finding.  Returns false when nothing qualifies. */
 static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig,
-			  struct td_finding *f)
+			  struct td_str machine, struct td_finding *f)
 {
 	struct sigstate *ss = &d->sigs[sig->index];
 	uint32_t need = require_mask(sig);
@@ -567,12 +646,15 @@ static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig
 	f->remedies_on = unconditional(sig);
 	size_t total = 0;
 	for (size_t a = 0; a < ss->n; a++)
-		if (ss->accs[a].triggers && (ss->accs[a].require_seen & need) == need)
+		if (qualifies(d, &ss->accs[a], need, machine))
 			total += ss->accs[a].nev;
 	if (!total)
 		return false;
 	f->evidence = calloc(total, sizeof(*f->evidence));
-	if (!f->evidence) {
+	f->machine = machine.p ? td_str_dup(machine) : NULL;
+	if (!f->evidence || (machine.p && !f->machine)) {
+		free(f->evidence);
+		free(f->machine);
 		d->nomem = true;
 		return false;
 	}
@@ -581,7 +663,7 @@ static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t a = 0; a < ss->n; a++) {
 			struct acc *ac = &ss->accs[a];
-			if (!ac->triggers || (ac->require_seen & need) != need)
+			if (!qualifies(d, ac, need, machine))
 				continue;
 			if (pass == 0) {
 				f->remedies_on |= ac->when_seen;
@@ -614,7 +696,7 @@ static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig
 		}
 	}
 	for (size_t a = 0; a < ss->n; a++)
-		if (ss->accs[a].triggers && (ss->accs[a].require_seen & need) == need)
+		if (qualifies(d, &ss->accs[a], need, machine))
 			ss->accs[a].nev = 0; /* all moved */
 	if (f->supports && f->confidence < TD_CONF_HIGH)
 		f->confidence++;
@@ -627,6 +709,93 @@ static int add_finding(struct td_diagnosis *dx, size_t *cap, struct td_finding *
 		return TD_E_NOMEM;
 	dx->findings[dx->nfindings++] = *f;
 	return TD_OK;
+}
+
+/* Distinct machines (those of the inputs and the computers events name),
+ * counted up to TD_HOST_VOTES. */
+static size_t count_machines(const struct td_diagnoser *d)
+{
+	struct td_host_votes seen = { 0 };
+	size_t n = 0;
+	for (size_t i = 0; i < d->nins && n < TD_HOST_VOTES; i++) {
+		const struct input_info *in = &d->ins[i];
+		if (in->machine && td_host_vote(&seen, td_str_cstr(in->machine), 1) == TD_OK)
+			n = seen.n;
+		for (size_t v = 0; v < in->votes.n && n < TD_HOST_VOTES; v++)
+			if (td_host_vote(&seen, td_host_short(td_str_cstr(in->votes.v[v].name)), 1) ==
+			    TD_OK)
+				n = seen.n;
+	}
+	td_host_votes_release(&seen);
+	return n;
+}
+
+/* One finding of sig per machine its standing triggers came from. */
+static int build_findings(struct td_diagnoser *d, const struct td_signature *sig,
+			  struct td_diagnosis *dx, size_t *cap)
+{
+	struct sigstate *ss = &d->sigs[sig->index];
+	uint32_t need = require_mask(sig);
+	for (size_t a = 0; a < ss->n; a++) {
+		struct acc *ac = &ss->accs[a];
+		if (!ac->triggers || (ac->require_seen & need) != need || !ac->nev)
+			continue; /* not standing, or its machine's finding took it */
+		struct td_finding f;
+		if (build_finding(d, sig, acc_machine(d, ac), &f) && add_finding(dx, cap, &f)) {
+			finding_release(&f);
+			return TD_E_NOMEM;
+		}
+		if (d->nomem)
+			return TD_E_NOMEM;
+	}
+	return TD_OK;
+}
+
+/* Names the machine of every input (hosts.h) and groups the machine model
+ * by those names. */
+static int attribute(struct td_diagnoser *d, struct td_diagnosis *dx)
+{
+	size_t n = d->nins;
+	const char **paths = malloc((n ? n : 1) * sizeof(*paths));
+	struct td_host_votes *votes = malloc((n ? n : 1) * sizeof(*votes));
+	char **names = calloc(n ? n : 1, sizeof(*names));
+	size_t *at = malloc((n ? n : 1) * sizeof(*at));
+	char **mnames = calloc(d->machines.n ? d->machines.n : 1, sizeof(*mnames));
+	dx->inputs = calloc(n ? n : 1, sizeof(*dx->inputs));
+	int rc = paths && votes && names && at && mnames && dx->inputs ? TD_OK : TD_E_NOMEM;
+	/* Inputs without events say nothing about machines. */
+	size_t k = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		if (d->ins[i].path) {
+			paths[k] = d->ins[i].path;
+			votes[k] = d->ins[i].votes; /* borrowed */
+			at[k++] = i;
+		}
+	if (!rc)
+		rc = td_hosts_name_inputs(paths, votes, k, names);
+	for (size_t i = 0; i < k && !rc; i++)
+		d->ins[at[i]].machine = names[i];
+	for (size_t m = 0; m < d->machines.n && !rc; m++)
+		mnames[m] = d->ins[d->machine_inputs[m]].machine;
+	if (!rc)
+		rc = td_machines_group(&d->machines, mnames);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct input_info *in = &d->ins[i];
+		dx->inputs[i].first = in->first;
+		dx->inputs[i].last = in->last;
+		dx->inputs[i].first.text = dx->inputs[i].last.text = td_str_make(NULL, 0);
+		if (in->machine && !(dx->inputs[i].machine = strdup(in->machine)))
+			rc = TD_E_NOMEM;
+	}
+	if (dx->inputs)
+		dx->ninputs = n;
+	dx->nmachines = count_machines(d);
+	free(paths);
+	free(votes);
+	free(names);
+	free(at);
+	free(mnames);
+	return rc;
 }
 
 /* Appends one evidence entry to a check finding; text is copied. */
@@ -667,9 +836,31 @@ static int add_detail(struct td_diagnoser *d, struct td_finding *f, const char *
 	return TD_OK;
 }
 
+/* The check finding of sig on machine (appended on first use): its index
+ * in dx->findings, or SIZE_MAX without memory. */
+static size_t check_finding(struct td_diagnosis *dx, size_t *cap, const struct td_signature *sig,
+			    struct td_str machine)
+{
+	for (size_t i = 0; i < dx->nfindings; i++) {
+		const struct td_finding *f = &dx->findings[i];
+		if (f->sig == sig && same_machine(td_str_make(f->machine, f->machine ?
+							      strlen(f->machine) : 0), machine))
+			return i;
+	}
+	struct td_finding f = { .sig = sig, .severity = sig->severity,
+				.confidence = sig->confidence, .remedies_on = unconditional(sig) };
+	if (machine.p && !(f.machine = td_str_dup(machine)))
+		return SIZE_MAX;
+	if (add_finding(dx, cap, &f)) {
+		free(f.machine);
+		return SIZE_MAX;
+	}
+	return dx->nfindings - 1;
+}
+
 /* The SQL Server build checks, on every build fact. */
 static int sql_check(struct td_diagnoser *d, const struct td_signature *sig,
-		     struct td_finding *f)
+		     struct td_diagnosis *dx, size_t *cap)
 {
 	for (size_t i = 0; i < d->nfacts; i++) {
 		const struct td_fact *fa = &d->facts[i];
@@ -689,6 +880,12 @@ static int sql_check(struct td_diagnoser *d, const struct td_signature *sig,
 		}
 		if (!hit)
 			continue;
+		const char *machine = fa->input < d->nins ? d->ins[fa->input].machine : NULL;
+		size_t at = check_finding(dx, cap, sig, td_str_make(machine, machine ?
+								  strlen(machine) : 0));
+		if (at == SIZE_MAX)
+			return TD_E_NOMEM;
+		struct td_finding *f = &dx->findings[at];
 		f->count++;
 		if (check_evidence(d, f, fa->path, fa->input, fa->line, fa->time,
 				   fa->excerpt ? fa->excerpt : fa->value))
@@ -699,63 +896,47 @@ static int sql_check(struct td_diagnoser *d, const struct td_signature *sig,
 	return TD_OK;
 }
 
-/* A machine rule, on every machine; the detail names the machine when the
- * bundle has several. */
+/* A machine rule, on every machine: one finding per machine it holds on. */
 static int machine_check(struct td_diagnoser *d, const struct td_signature *sig,
-			 struct td_finding *f)
+			 struct td_diagnosis *dx, size_t *cap)
 {
-	size_t named = 0;
-	for (size_t i = 0; i < d->machines.n; i++)
-		named += d->machines.m[i].has_registry || d->machines.m[i].win.build;
 	struct td_check_hit *hit = malloc(sizeof(*hit));
 	if (!hit)
 		return TD_E_NOMEM;
-	for (size_t i = 0; i < d->machines.n; i++) {
+	int rc = TD_OK;
+	for (size_t i = 0; i < d->machines.n && !rc; i++) {
 		const struct td_machine *m = &d->machines.m[i];
 		if (!td_check_machine(sig->check, m, sig->severity, hit))
 			continue;
+		struct td_str name = m->named ? td_str_cstr(m->name) : td_str_make(NULL, 0);
+		size_t at = check_finding(dx, cap, sig, name);
+		if (at == SIZE_MAX) {
+			rc = TD_E_NOMEM;
+			break;
+		}
+		struct td_finding *f = &dx->findings[at];
 		if (!f->count || hit->severity > f->severity)
 			f->severity = hit->severity;
 		f->count++;
-		char prefix[300] = "";
-		if (named > 1)
-			snprintf(prefix, sizeof(prefix), "%s: ", m->name[0] ? m->name : ".");
-		int rc = add_detail(d, f, prefix, hit->detail);
+		rc = add_detail(d, f, "", hit->detail);
 		for (size_t k = 0; !rc && k < hit->nev; k++)
 			rc = check_evidence(d, f, hit->ev[k].path, 0, hit->ev[k].line,
 					    (struct td_time){ 0 }, hit->ev[k].text);
-		if (rc) {
-			free(hit);
-			return rc;
-		}
 	}
 	free(hit);
-	return TD_OK;
+	return rc;
 }
 
 /* Findings from the database's checks on the facts and the machines. */
 static int run_checks(struct td_diagnoser *d, struct td_diagnosis *dx, size_t *cap)
 {
-	if (td_machines_group(&d->machines))
-		return TD_E_NOMEM;
 	td_machines_finish(&d->machines);
 	for (size_t s = 0; s < d->db->nsigs; s++) {
 		const struct td_signature *sig = &d->db->sigs[s];
 		if (sig->check == TD_CHECK_NONE)
 			continue;
-		struct td_finding f = { .sig = sig, .severity = sig->severity,
-					.confidence = sig->confidence,
-					.remedies_on = unconditional(sig) };
-		int rc = td_check_is_machine_rule(sig->check) ? machine_check(d, sig, &f)
-							      : sql_check(d, sig, &f);
-		if (!rc && f.count)
-			rc = add_finding(dx, cap, &f);
-		if (rc || !f.count) {
-			for (size_t k = 0; k < f.nevidence; k++)
-				evidence_release(&f.evidence[k]);
-			free(f.evidence);
-			free(f.detail);
-		}
+		int rc = td_check_is_machine_rule(sig->check) ? machine_check(d, sig, dx, cap)
+							      : sql_check(d, sig, dx, cap);
 		if (rc)
 			return rc;
 	}
@@ -774,11 +955,13 @@ static bool could_show(struct td_diagnoser *d, const struct td_signature *sig,
 }
 
 struct td_finding *td_diagnosis_finding(const struct td_diagnosis *dx,
-					const struct td_signature *sig)
+					const struct td_signature *sig, const char *machine)
 {
-	for (size_t i = 0; i < dx->nfindings; i++)
-		if (dx->findings[i].sig == sig)
-			return &dx->findings[i];
+	for (size_t i = 0; i < dx->nfindings; i++) {
+		struct td_finding *f = &dx->findings[i];
+		if (f->sig == sig && (!machine || (f->machine && strcasecmp(f->machine, machine) == 0)))
+			return f;
+	}
 	return NULL;
 }
 
@@ -792,6 +975,17 @@ static int push_sig(const struct td_signature ***arr, size_t *n, const struct td
 	return TD_OK;
 }
 
+/* Records that g (on its machine) confirms f. */
+static int push_confirmed(struct td_finding *f, const struct td_finding *g)
+{
+	const char **on = realloc(f->confirmed_on, (f->nconfirmed + 1) * sizeof(*on));
+	if (!on)
+		return TD_E_NOMEM;
+	f->confirmed_on = on;
+	on[f->nconfirmed] = g->machine;
+	return push_sig(&f->confirmed, &f->nconfirmed, g->sig);
+}
+
 /* Joins log findings with the configuration findings that explain them. */
 static int correlate(struct td_diagnoser *d, struct td_diagnosis *dx)
 {
@@ -803,9 +997,14 @@ static int correlate(struct td_diagnoser *d, struct td_diagnosis *dx)
 		struct td_finding *f = &dx->findings[i];
 		for (size_t k = 0; k < f->sig->nconfirmed_by && !rc; k++) {
 			const struct td_signature *c = f->sig->confirmed_by[k];
-			struct td_finding *g = td_diagnosis_finding(dx, c);
+			/* The same machine's configuration first (a client's own
+			 * settings), else any machine's (the server it talks to). */
+			struct td_finding *g = f->machine ? td_diagnosis_finding(dx, c, f->machine)
+							  : NULL;
+			if (!g)
+				g = td_diagnosis_finding(dx, c, NULL);
 			if (g) {
-				rc = push_sig(&f->confirmed, &f->nconfirmed, c);
+				rc = push_confirmed(f, g);
 				f->confidence = TD_CONF_HIGH;
 				if (!g->merged_into)
 					g->merged_into = f->sig;
@@ -887,11 +1086,9 @@ int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out)
 	size_t cap = 0;
 	int rc = TD_OK;
 	settle_all(d);
-	for (size_t s = 0; s < d->db->nsigs && !rc; s++) {
-		struct td_finding f;
-		if (build_finding(d, &d->db->sigs[s], &f))
-			rc = add_finding(dx, &cap, &f);
-	}
+	rc = attribute(d, dx);
+	for (size_t s = 0; s < d->db->nsigs && !rc; s++)
+		rc = build_findings(d, &d->db->sigs[s], dx, &cap);
 	if (!rc)
 		rc = run_checks(d, dx, &cap);
 	if (!rc)
@@ -925,16 +1122,12 @@ void td_diagnosis_free(struct td_diagnosis *dx)
 {
 	if (!dx)
 		return;
-	for (size_t i = 0; i < dx->nfindings; i++) {
-		struct td_finding *f = &dx->findings[i];
-		for (size_t k = 0; k < f->nevidence; k++)
-			evidence_release(&f->evidence[k]);
-		free(f->evidence);
-		free(f->detail);
-		free(f->confirmed);
-		free(f->collect);
-	}
+	for (size_t i = 0; i < dx->nfindings; i++)
+		finding_release(&dx->findings[i]);
 	free(dx->findings);
+	for (size_t i = 0; i < dx->ninputs; i++)
+		free(dx->inputs[i].machine);
+	free(dx->inputs);
 	for (size_t i = 0; i < dx->nfacts; i++)
 		fact_release(&dx->facts[i]);
 	free(dx->facts);

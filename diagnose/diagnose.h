@@ -8,16 +8,19 @@
  *     signature was also seen in the same input, and drops matches that a
  *     signature with require clauses superseded when that signature's
  *     finding stands in the same input,
- *   - groups what is left into one finding per signature with a count, the
- *     first and last time, and evidence (the first max_evidence - 1
- *     occurrences and the last one), raising the confidence one level when
- *     a `support` clause was seen too,
+ *   - names the machine of every input (hosts.h: machine folders and the
+ *     computer names events carry),
+ *   - groups what is left into one finding per signature and machine with
+ *     a count, the first and last time, and evidence (the first
+ *     max_evidence - 1 occurrences and the last one), raising the
+ *     confidence one level when a `support` clause was seen too,
  *   - builds the machine model from the registry events and version facts
  *     (machine.h) and runs the database's checks on it and on the facts
  *     (e.g. a SQL Server build below the TLS 1.2 minimum, TLS 1.2 disabled
  *     in SCHANNEL, .NET strong cryptography missing),
  *   - joins log findings with the configuration findings that explain them
- *     (<confirmed-by>): one diagnosis naming both, with high confidence; a
+ *     (<confirmed-by>; the same machine's first, else any machine's): one
+ *     diagnosis naming both, with high confidence; a
  *     log finding whose explanations no input could show lists what to
  *     collect,
  *   - merges the remedies of the error and warning findings into one fix
@@ -65,6 +68,7 @@ struct td_evidence {
 
 struct td_finding {
 	const struct td_signature *sig;
+	char *machine; /* the machine it was seen on (hosts.h), or NULL */
 	enum td_severity severity;
 	enum td_confidence confidence;
 	uint64_t count;    /* events that triggered it */
@@ -78,6 +82,7 @@ struct td_finding {
 	 * stand and explain this one, and those no input could have shown
 	 * (what to collect). */
 	const struct td_signature **confirmed;
+	const char **confirmed_on; /* the machine of each (owned by its finding) */
 	size_t nconfirmed;
 	const struct td_signature **collect;
 	size_t ncollect;
@@ -93,6 +98,12 @@ struct td_fact {
 	uint64_t line;
 	struct td_time time; /* of the event that carried it; .text not kept */
 	char *excerpt;
+};
+
+/* What the diagnoser learned of one input beyond its events. */
+struct td_input_info {
+	char *machine;              /* the machine it came from, or NULL */
+	struct td_time first, last; /* of its events with a time (.text not kept) */
 };
 
 struct td_plan_item {
@@ -111,6 +122,10 @@ struct td_diagnosis {
 	size_t count[3]; /* findings per enum td_severity */
 	/* What the registry exports and version facts say per machine. */
 	struct td_machines machines;
+	/* Per input of the run, in the order of td_diagnoser_begin_input. */
+	struct td_input_info *inputs;
+	size_t ninputs;
+	size_t nmachines; /* distinct machines the inputs came from */
 };
 
 struct td_diagnoser;
@@ -128,9 +143,9 @@ int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m) TD_WUR;
 /* Builds the diagnosis; d can be freed afterwards. */
 int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out) TD_WUR;
 void td_diagnosis_free(struct td_diagnosis *dx);
-/* The finding of sig in dx, or NULL. */
+/* The finding of sig in dx on machine (NULL: any machine), or NULL. */
 struct td_finding *td_diagnosis_finding(const struct td_diagnosis *dx,
-					const struct td_signature *sig);
+					const struct td_signature *sig, const char *machine);
 /* Whether remedy r of f's signature applies (its condition, if any, held). */
 bool td_finding_uses_remedy(const struct td_finding *f, size_t r);
 

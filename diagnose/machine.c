@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "hosts.h"
 
 void td_machines_init(struct td_machines *ms)
 {
@@ -98,68 +99,6 @@ struct td_machine *td_machines_get(struct td_machines *ms, struct td_str folder)
 	return m;
 }
 
-/* Folder names that hold one kind of file rather than one machine. */
-static bool generic_folder(struct td_str name)
-{
-	static const char *const names[] = {
-		"logs",	    "log",     "registry", "reg",    "eventlogs", "event logs",
-		"events",   "evtx",    "winevt",   "windows", "system32", "sql",
-		"sqlserver", "mssql",  "configmgr", "sccm",  "sms",	     "ccm",
-		"temp",	    "tmp",     "config",   "data",   "files",	     "dotnet",
-		"schannel", "wcf",     "traces",   "svclog", "errorlog",  "iis",
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (td_str_ieq(name, td_str_cstr(names[i])))
-			return true;
-	return false;
-}
-
-static size_t dir_len(const char *p)
-{
-	const char *slash = strrchr(p, '/');
-	return slash ? (size_t)(slash - p) : 0;
-}
-
-struct td_str td_machine_group_name(const char *const *paths, size_t n, size_t i)
-{
-	/* The common folder of all paths. */
-	size_t base = dir_len(paths[0]);
-	for (size_t k = 1; k < n; k++) {
-		size_t j = 0, lim = dir_len(paths[k]);
-		while (j < base && j < lim && paths[0][j] == paths[k][j])
-			j++;
-		/* Back to a folder boundary of both. */
-		bool whole = (j == base || paths[0][j] == '/') && (j == lim || paths[k][j] == '/');
-		while (!whole && j > 0 && paths[0][--j] != '/')
-			;
-		if (j < base)
-			base = j;
-	}
-	size_t skip = base ? base + 1 : 0;
-	bool split = true;
-	size_t distinct = 0;
-	struct td_str first_seen = { NULL, 0 };
-	for (size_t k = 0; k < n && split; k++) {
-		const char *rel = paths[k] + (strlen(paths[k]) >= skip ? skip : 0);
-		const char *slash = strchr(rel, '/');
-		if (!slash) {
-			split = false; /* a file in the base folder itself */
-			break;
-		}
-		struct td_str first = td_str_make(rel, (size_t)(slash - rel));
-		if (generic_folder(first))
-			split = false;
-		else if (!first_seen.p)
-			first_seen = first, distinct = 1;
-		else if (!td_str_eq(first, first_seen))
-			distinct = 2;
-	}
-	if (!split || distinct < 2)
-		return td_str_make(paths[0], base);
-	const char *rel = paths[i] + skip;
-	return td_str_make(paths[i], skip + strcspn(rel, "/"));
-}
-
 static void move_value(struct td_regval *dst, struct td_regval *src)
 {
 	if (!src->present)
@@ -226,7 +165,7 @@ static int merge(struct td_machine *dst, struct td_machine *src)
 	return TD_OK;
 }
 
-int td_machines_group(struct td_machines *ms)
+int td_machines_group(struct td_machines *ms, char *const *names)
 {
 	if (!ms->n)
 		return TD_OK;
@@ -235,12 +174,17 @@ int td_machines_group(struct td_machines *ms)
 		return TD_E_NOMEM;
 	for (size_t i = 0; i < ms->n; i++)
 		paths[i] = ms->m[i].name;
+	struct td_folder_split split;
+	td_folder_split(paths, ms->n, &split);
 	struct td_machines out;
 	td_machines_init(&out);
 	int rc = TD_OK;
 	for (size_t i = 0; i < ms->n && !rc; i++) {
-		struct td_str name = td_machine_group_name(paths, ms->n, i);
+		bool named = names && names[i];
+		struct td_str name = named ? td_str_cstr(names[i]) : td_folder_group(&split, paths[i]);
 		struct td_machine *m = td_machines_get(&out, name);
+		if (m)
+			m->named |= named;
 		rc = m ? merge(m, &ms->m[i]) : TD_E_NOMEM;
 	}
 	free(paths);

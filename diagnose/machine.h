@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "str.h"
 
 enum td_proto {
@@ -97,7 +98,8 @@ struct td_winver {
 };
 
 struct td_machine {
-	char *name; /* the folder; "" for standard input */
+	char *name; /* the computer (hosts.h), else the folder; "" for standard input */
+	bool named; /* name is the machine's name (hosts.h), not just a folder */
 	bool has_registry;
 	char *reg_path; /* the first registry export read for it */
 	/* Areas the registry exports cover (some value seen under them). */
@@ -135,14 +137,11 @@ void td_machines_release(struct td_machines *ms);
 /* The machine named name (created on first use), or NULL without memory. */
 struct td_machine *td_machines_get(struct td_machines *ms, struct td_str name);
 /* Groups machines recorded per input file (named by the file's path) into
- * machines per folder: with the common folder of all the files as the
- * base, each first-level folder below it is one machine when there are
- * several and none has a generic name ("Logs", "Registry", "EventLogs",
- * ...) and no file sits in the base itself; otherwise the base is one
- * machine.  Later values win when two files set the same one. */
-int td_machines_group(struct td_machines *ms);
-/* The machine name td_machines_group gives path i of paths[0..n). */
-struct td_str td_machine_group_name(const char *const *paths, size_t n, size_t i);
+ * machines: names[i] (when names and it are not NULL) is the machine the
+ * file of ms->m[i] came from (td_hosts_name_inputs); the others go by
+ * folder (td_folder_split: one machine per machine folder, else one for
+ * the common folder).  Later values win when two files set the same one. */
+int td_machines_group(struct td_machines *ms, char *const *names) TD_WUR;
 /* Records one registry value event (fields key, value, type, data,
  * deleted); values that do not decide TLS behaviour are ignored. */
 int td_machine_regvalue(struct td_machine *m, struct td_str key, struct td_str name,

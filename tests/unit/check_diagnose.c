@@ -169,6 +169,69 @@ START_TEST(facts_feed_the_sql_check)
 }
 END_TEST
 
+static void feed_host(const char *path, const char *host, uint64_t line, const char *msg)
+{
+	struct td_event ev = { .format = TD_FMT_PLAIN, .path = td_str_cstr(path), .line = line,
+			       .line_end = line, .record = line, .message = td_str_cstr(msg),
+			       .host = td_str_cstr(host) };
+	ck_assert_int_eq(td_diagnoser_event(d, &ev), TD_OK);
+	ck_assert_int_ge(td_matcher_event(m, &ev, to_diag, d), 0);
+}
+
+/* One finding per machine: by machine folder, and by the computer each
+ * event names (a forwarded-events log holds several); the SQL build check
+ * names the machine of its ERRORLOG. */
+START_TEST(findings_per_machine)
+{
+	const char *receive = "An unexpected error occurred on a receive.";
+	td_diagnoser_begin_input(d);
+	feed("b/SITE01/a.log", 1, -1, receive);
+	feed("b/SITE01/a.log", 2, -1, receive);
+	td_diagnoser_begin_input(d);
+	feed("b/RP01/b.log", 7, -1, receive);
+	td_diagnoser_begin_input(d);
+	feed_host("b/Collector/Forwarded.xml", "cli07.contoso.com", 1, receive);
+	feed_host("b/Collector/Forwarded.xml", "CLI08.contoso.com", 2, receive);
+	feed_host("b/Collector/Forwarded.xml", "CLI07.contoso.com", 3, receive);
+	td_diagnoser_begin_input(d);
+	struct td_field fields[] = {
+		{ TD_STR_LIT("fact.sql_server.version"), TD_STR_LIT("11.0.5058.0") },
+	};
+	struct td_event ev = { .format = TD_FMT_ERRORLOG, .path = TD_STR_LIT("b/Server9/ERRORLOG"),
+			       .line = 1, .host = TD_STR_LIT("SQL01"),
+			       .message = TD_STR_LIT("Microsoft SQL Server 2012 (SP2) - 11.0.5058.0"),
+			       .fields = fields, .nfields = 1 };
+	ck_assert_int_eq(td_diagnoser_event(d, &ev), TD_OK);
+	struct td_diagnosis *dx;
+	ck_assert_int_eq(td_diagnoser_finish(d, &dx), TD_OK);
+	ck_assert_uint_ge(dx->nmachines, 4);
+	size_t n = 0;
+	for (size_t i = 0; i < dx->nfindings; i++) {
+		const struct td_finding *f = &dx->findings[i];
+		if (strcmp(f->sig->id, "generic-receive") != 0)
+			continue;
+		n++;
+		ck_assert_ptr_nonnull(f->machine);
+		uint64_t want = strcmp(f->machine, "SITE01") == 0   ? 2
+				: strcmp(f->machine, "cli07") == 0  ? 2
+				: strcmp(f->machine, "CLI08") == 0  ? 1
+				: strcmp(f->machine, "RP01") == 0   ? 1
+								    : 0;
+		ck_assert_msg(f->count == want, "%s: %llu", f->machine,
+			      (unsigned long long)f->count);
+	}
+	ck_assert_uint_eq(n, 4);
+	const struct td_finding *sql = find(dx, "sql-min");
+	ck_assert_ptr_nonnull(sql);
+	ck_assert_str_eq(sql->machine, "SQL01");
+	ck_assert_uint_eq(dx->ninputs, 4);
+	ck_assert_str_eq(dx->inputs[0].machine, "SITE01");
+	ck_assert_str_eq(dx->inputs[3].machine, "SQL01");
+	ck_assert_str_eq(dx->inputs[2].machine, "cli07"); /* the computer it names most */
+	td_diagnosis_free(dx);
+}
+END_TEST
+
 /* A signature that supersedes a generic one but needs context from the
  * whole input: the generic finding stays where the context is missing. */
 START_TEST(provisional_supersession)
@@ -285,6 +348,7 @@ Suite *diagnose_suite(void)
 	tcase_add_test(tc, support_raises_confidence_and_plan_is_ordered);
 	tcase_add_test(tc, facts_feed_the_sql_check);
 	tcase_add_test(tc, provisional_supersession);
+	tcase_add_test(tc, findings_per_machine);
 	tcase_add_loop_test(tc, sql_verdicts, 0, sizeof(sql_cases) / sizeof(sql_cases[0]));
 	tcase_add_test(tc, sql_parse_and_kb3146034);
 	tcase_add_test(tc, excerpts);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "hosts.h"
 #include "machine.h"
 #include "netfx.h"
 #include "sigdb.h"
@@ -437,26 +438,118 @@ START_TEST(snac_threshold)
 }
 END_TEST
 
+/* --- naming machines ------------------------------------------------------ */
+
+static void vote(struct td_host_votes *hv, const char *name, uint64_t n)
+{
+	ck_assert_int_eq(td_host_vote(hv, td_str_cstr(name), n), TD_OK);
+}
+
+static void name_inputs(const char *const *paths, struct td_host_votes *votes, size_t n,
+			const char *const *want)
+{
+	char *names[8];
+	ck_assert_int_eq(td_hosts_name_inputs(paths, votes, n, names), TD_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (want[i])
+			ck_assert_msg(names[i] && strcmp(names[i], want[i]) == 0,
+				      "input %zu: %s, want %s", i, names[i] ? names[i] : "NULL",
+				      want[i]);
+		else
+			ck_assert_msg(!names[i], "input %zu: %s, want NULL", i, names[i]);
+		free(names[i]);
+		td_host_votes_release(&votes[i]);
+	}
+}
+
+START_TEST(naming)
+{
+	ck_assert(td_str_eq_cstr(td_host_short(td_str_cstr("CM-SQL01.contoso.com")), "CM-SQL01"));
+	ck_assert(td_str_eq_cstr(td_host_short(td_str_cstr("10.0.0.5")), "10.0.0.5"));
+	ck_assert(td_str_eq_cstr(td_host_short(td_str_cstr("fe80::1")), "fe80::1"));
+
+	/* Votes: case-insensitive, blanks ignored, at most TD_HOST_VOTES names. */
+	struct td_host_votes hv = { 0 };
+	vote(&hv, "SQL01", 1);
+	vote(&hv, "sql01", 2);
+	vote(&hv, "  ", 5);
+	for (int i = 0; i < 10; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "H%d", i);
+		vote(&hv, name, 1);
+	}
+	ck_assert_uint_eq(hv.n, TD_HOST_VOTES);
+	ck_assert_uint_eq(hv.v[0].count, 3);
+	td_host_votes_release(&hv);
+
+	/* Machine folders: the computer the folder's events name most, else
+	 * the folder's own name. */
+	const char *split[] = { "b/Server1/ERRORLOG", "b/Server1/Logs/smsprov.log",
+				"b/CLI07/tls.reg", "b/CLI07/System.evtx" };
+	struct td_host_votes v1[4];
+	memset(v1, 0, sizeof(v1));
+	vote(&v1[0], "CM-SQL01", 40);
+	vote(&v1[3], "cli07.contoso.com", 3);
+	vote(&v1[3], "DC01.contoso.com", 1); /* a forwarded event */
+	const char *want1[] = { "CM-SQL01", "CM-SQL01", "cli07", "cli07" };
+	name_inputs(split, v1, 4, want1);
+
+	const char *split2[] = { "b/Server1/ERRORLOG", "b/Server2/x.log" };
+	struct td_host_votes v2[2];
+	memset(v2, 0, sizeof(v2));
+	const char *want2[] = { "Server1", "Server2" };
+	name_inputs(split2, v2, 2, want2);
+
+	/* One folder: each input its own computer; the others the bundle's
+	 * only computer, if it names one. */
+	const char *flat[] = { "m/System.evtx", "m/smsprov.log", "m/ERRORLOG" };
+	struct td_host_votes v3[3];
+	memset(v3, 0, sizeof(v3));
+	vote(&v3[0], "SITE01.contoso.com", 9);
+	const char *want3[] = { "SITE01", "SITE01", "SITE01" };
+	name_inputs(flat, v3, 3, want3);
+
+	struct td_host_votes v4[3];
+	memset(v4, 0, sizeof(v4));
+	vote(&v4[0], "SITE01.contoso.com", 9);
+	vote(&v4[2], "SQL01", 9);
+	const char *want4[] = { "SITE01", NULL, "SQL01" };
+	name_inputs(flat, v4, 3, want4);
+
+	struct td_host_votes v5[3];
+	memset(v5, 0, sizeof(v5));
+	const char *want5[] = { NULL, NULL, NULL };
+	name_inputs(flat, v5, 3, want5);
+}
+END_TEST
+
 /* --- grouping into machines ----------------------------------------------- */
+
+static struct td_str group_name(const char *const *paths, size_t n, size_t i)
+{
+	struct td_folder_split split;
+	td_folder_split(paths, n, &split);
+	return td_folder_group(&split, paths[i]);
+}
 
 START_TEST(grouping)
 {
 	const char *multi[] = { "b/CM01/Log/ERRORLOG", "b/CM01/System.evtx", "b/SQL01/x.reg" };
-	ck_assert(td_str_eq_cstr(td_machine_group_name(multi, 3, 0), "b/CM01"));
-	ck_assert(td_str_eq_cstr(td_machine_group_name(multi, 3, 1), "b/CM01"));
-	ck_assert(td_str_eq_cstr(td_machine_group_name(multi, 3, 2), "b/SQL01"));
+	ck_assert(td_str_eq_cstr(group_name(multi, 3, 0), "b/CM01"));
+	ck_assert(td_str_eq_cstr(group_name(multi, 3, 1), "b/CM01"));
+	ck_assert(td_str_eq_cstr(group_name(multi, 3, 2), "b/SQL01"));
 	/* Folders named for a kind of file: one machine. */
 	const char *one[] = { "bundle/Registry/tls.reg", "bundle/EventLogs/System.evtx" };
-	ck_assert(td_str_eq_cstr(td_machine_group_name(one, 2, 1), "bundle"));
+	ck_assert(td_str_eq_cstr(group_name(one, 2, 1), "bundle"));
 	/* A file in the base folder itself: one machine. */
 	const char *flat[] = { "m/tls.reg", "m/Logs/a.log", "m/Other/b.log" };
-	ck_assert(td_str_eq_cstr(td_machine_group_name(flat, 3, 2), "m"));
+	ck_assert(td_str_eq_cstr(group_name(flat, 3, 2), "m"));
 	/* Prefixes that are not whole folder names. */
 	const char *pre[] = { "a/bc/x/1.reg", "a/b/y/2.reg" };
-	ck_assert(td_str_eq_cstr(td_machine_group_name(pre, 2, 0), "a/bc"));
-	ck_assert(td_str_eq_cstr(td_machine_group_name(pre, 2, 1), "a/b"));
+	ck_assert(td_str_eq_cstr(group_name(pre, 2, 0), "a/bc"));
+	ck_assert(td_str_eq_cstr(group_name(pre, 2, 1), "a/b"));
 	const char *single[] = { "x.reg" };
-	ck_assert_uint_eq(td_machine_group_name(single, 1, 0).len, 0);
+	ck_assert_uint_eq(group_name(single, 1, 0).len, 0);
 
 	/* Values of several files of one machine merge; later values win. */
 	struct td_machine *a = machine("b/CM01/Registry/a.reg");
@@ -465,7 +558,7 @@ START_TEST(grouping)
 	proto(b, "TLS 1.2", "Client", 1, 0);
 	struct td_machine *c = machine("b/CM01/System.evtx");
 	build(c, "9600");
-	ck_assert_int_eq(td_machines_group(&ms), TD_OK);
+	ck_assert_int_eq(td_machines_group(&ms, NULL), TD_OK);
 	ck_assert_uint_eq(ms.n, 1);
 	td_machines_finish(&ms);
 	ck_assert_str_eq(ms.m[0].name, "b/CM01");
@@ -538,6 +631,7 @@ Suite *machine_suite(void)
 	tcase_add_test(t, cipher_policy_rule);
 	tcase_add_test(t, snac_threshold);
 	tcase_add_test(t, grouping);
+	tcase_add_test(t, naming);
 	tcase_add_loop_test(t, sql_thresholds, 0, sizeof(sql_mins) / sizeof(sql_mins[0]));
 	suite_add_tcase(s, t);
 	return s;
