@@ -419,10 +419,91 @@ static void text_machines(struct td_output *o)
 	}
 }
 
+#define INVENTORY_FILES 8
+
+static void print_range(struct td_output *o, const struct td_time *first,
+			const struct td_time *last)
+{
+	char a[48], b[48];
+	td_output_time(a, sizeof(a), first);
+	td_output_time(b, sizeof(b), last);
+	if (a[0] && strcmp(a, b) != 0)
+		fprintf(o->f, "  %s%s .. %s%s", DIM(o), a, b, RESET(o));
+	else if (a[0])
+		fprintf(o->f, "  %s%s%s", DIM(o), a, RESET(o));
+}
+
+static bool same_host(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcasecmp(a, b) == 0);
+}
+
+/* What the bundle holds, per machine: files, formats, encodings, events and
+ * the time range of each source (all files with --verbose). */
+static void print_inventory(struct td_output *o)
+{
+	const struct td_run_report *r = o->r;
+	if (r->ninputs < 2)
+		return;
+	fprintf(o->f, "\n%sEvidence inventory%s:\n", BOLD(o), RESET(o));
+	bool *done = calloc(r->ninputs, sizeof(*done));
+	if (!done)
+		return;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		if (done[i])
+			continue;
+		const char *host = r->inputs[i].host;
+		size_t files = 0;
+		uint64_t events = 0;
+		struct td_time first = { 0 }, last = { 0 };
+		for (size_t k = i; k < r->ninputs; k++) {
+			const struct td_input_report *in = &r->inputs[k];
+			if (done[k] || !same_host(in->host, host))
+				continue;
+			files++;
+			events += in->events;
+			if (in->first.zone && (!first.zone || in->first.ticks < first.ticks))
+				first = in->first;
+			if (in->last.zone && (!last.zone || in->last.ticks > last.ticks))
+				last = in->last;
+		}
+		fputs("  ", o->f);
+		safe(o->f, host ? host : "machine not known");
+		fprintf(o->f, ": %zu file%s, %llu event%s", files, files == 1 ? "" : "s",
+			(unsigned long long)events, events == 1 ? "" : "s");
+		print_range(o, &first, &last);
+		fputc('\n', o->f);
+		size_t shown = 0;
+		for (size_t k = i; k < r->ninputs; k++) {
+			const struct td_input_report *in = &r->inputs[k];
+			if (done[k] || !same_host(in->host, host))
+				continue;
+			done[k] = true;
+			if (!o->opts.verbose && shown++ >= INVENTORY_FILES)
+				continue;
+			fputs("    ", o->f);
+			safe(o->f, in->path);
+			if (in->error)
+				fputs(": not read", o->f);
+			else
+				fprintf(o->f, "\n      %s, %s, %llu event%s", td_format_name(in->format),
+					td_encoding_name(in->encoding),
+					(unsigned long long)in->events, in->events == 1 ? "" : "s");
+			print_range(o, &in->first, &in->last);
+			fputc('\n', o->f);
+		}
+		if (shown > INVENTORY_FILES)
+			fprintf(o->f, "    ... %zu more (--verbose lists them)\n",
+				shown - INVENTORY_FILES);
+	}
+	free(done);
+}
+
 static void text_summary(struct td_output *o)
 {
 	const struct td_run_report *r = o->r;
 	bool header = false;
+	print_inventory(o);
 	for (size_t i = 0; i < r->ninputs; i++) {
 		const struct td_input_report *in = &r->inputs[i];
 		bool shown = in->error || in->diag.n || in->format == TD_FMT_BINARY;
