@@ -23,6 +23,7 @@ enum events_format { EV_NDJSON, EV_XML, EV_TEXT };
 struct events_out {
 	FILE *f;
 	enum events_format format;
+	bool quiet; /* only errors on stderr */
 	struct td_json j;
 };
 
@@ -114,10 +115,12 @@ static int on_event(const struct td_event *ev, void *user)
 	return ferror(o->f) ? 1 : 0;
 }
 
-static void report(const char *path, const struct td_diag *d)
+static void report(const char *path, const struct td_diag *d, bool quiet)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		const struct td_diag_entry *e = &d->items[i];
+		if (quiet && e->level < TD_DIAG_ERROR)
+			continue;
 		fprintf(stderr, "tlsdiag: %s", path);
 		if (e->line != TD_DIAG_NO_LINE)
 			fprintf(stderr, ":%llu", (unsigned long long)e->line);
@@ -125,7 +128,7 @@ static void report(const char *path, const struct td_diag *d)
 			fprintf(stderr, ": offset %llu", (unsigned long long)e->offset);
 		fprintf(stderr, ": %s: %s\n", td_diag_level_name(e->level), e->msg);
 	}
-	if (d->dropped)
+	if (d->dropped && !quiet)
 		fprintf(stderr, "tlsdiag: %s: %zu more problems not shown\n", path, d->dropped);
 }
 
@@ -149,7 +152,7 @@ static int events_of(struct events_out *o, const char *path)
 	struct td_evtx_options opt = { .xml = o->format == EV_XML, .recover = true };
 	rc = td_parse_input(td_bytes_make(data.data, data.len), &ctx, &info, NULL, &opt);
 	td_input_release(&data);
-	report(name, &diag);
+	report(name, &diag, o->quiet);
 	td_diag_release(&diag);
 	if (info.format == TD_FMT_BINARY) {
 		fprintf(stderr, "tlsdiag: %s: not text and not an event log; skipped\n", name);
@@ -162,9 +165,9 @@ static int events_of(struct events_out *o, const char *path)
 	return TD_EXIT_CLEAN;
 }
 
-int td_cmd_events(int argc, char **argv, const char *format, FILE *out)
+int td_cmd_events(int argc, char **argv, const char *format, bool quiet, FILE *out)
 {
-	struct events_out o = { .f = out, .format = EV_NDJSON };
+	struct events_out o = { .f = out, .format = EV_NDJSON, .quiet = quiet };
 	if (format && strcmp(format, "ndjson") == 0)
 		o.format = EV_NDJSON;
 	else if (format && strcmp(format, "xml") == 0)

@@ -2,6 +2,7 @@
 #ifndef TD_COMMANDS_H
 #define TD_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "sigdb.h"
@@ -15,8 +16,9 @@ enum {
 
 /* "tlsdiag signatures list|check|show" */
 int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *format, FILE *out);
-/* "tlsdiag events [--format ndjson|xml|text] PATH..." */
-int td_cmd_events(int argc, char **argv, const char *format, FILE *out);
+/* "tlsdiag events [--format ndjson|xml|text] PATH..."; quiet: only the
+ * errors of the inputs on stderr, not their notes and warnings */
+int td_cmd_events(int argc, char **argv, const char *format, bool quiet, FILE *out);
 /* Prints the signature in full (also used by "signatures show"). */
 void td_print_signature(FILE *out, const struct td_signature *sig);
 void td_print_remedy(FILE *out, const struct td_remedy *r);

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "output.h"
+#include "progress.h"
 #include "run.h"
 #include "sigpath.h"
 #include "td_config.h"
@@ -31,6 +32,7 @@ static const char usage_text[] =
 	"      --color WHEN       auto (default), always or never; NO_COLOR is honoured\n"
 	"      --max-evidence N   evidence items kept per finding (default 10)\n"
 	"  -v, --verbose          show every kept evidence item and input note\n"
+	"  -q, --quiet            no progress line and no notes on stderr, only errors\n"
 	"      --explain          also list the signatures the inputs could not show, and what\n"
 	"                         to collect for them\n"
 	"  -h, --help             show this help\n"
@@ -46,6 +48,7 @@ struct options {
 	size_t max_evidence;
 	bool verbose;
 	bool explain;
+	bool quiet;
 };
 
 static int usage_error(const char *fmt, ...) TD_PRINTF(1, 2);
@@ -92,9 +95,15 @@ static int diagnose(int npaths, char **paths, const struct options *o)
 		td_sigdb_free(db);
 		return TD_EXIT_TROUBLE;
 	}
+	td_progress_init(td_progress_choose(o->quiet, getenv("TLSDIAG_PROGRESS"), getenv("TERM"),
+					    isatty(STDERR_FILENO)),
+			 stderr);
+	if (td_progress_enabled())
+		td_progress_start(td_progress_total(npaths, paths));
 	int rc = TD_OK;
 	for (int i = 0; i < npaths && !rc; i++)
 		rc = td_run_path(&run, paths[i]);
+	td_progress_end();
 	struct td_run_report rep;
 	if (!rc)
 		rc = td_run_finish(&run, &rep);
@@ -129,6 +138,7 @@ int main(int argc, char **argv)
 		{ "colour", required_argument, NULL, 'c' },
 		{ "max-evidence", required_argument, NULL, 'e' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "explain", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -138,7 +148,7 @@ int main(int argc, char **argv)
 	bool format_given = false;
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:vqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o.format = optarg;
@@ -165,6 +175,9 @@ int main(int argc, char **argv)
 		}
 		case 'v':
 			o.verbose = true;
+			break;
+		case 'q':
+			o.quiet = true;
 			break;
 		case 'x':
 			o.explain = true;
@@ -193,7 +206,8 @@ int main(int argc, char **argv)
 		return td_cmd_signatures(2, sub, o.sigdir, NULL, stdout);
 	}
 	if (nargs >= 1 && strcmp(args[0], "events") == 0)
-		return td_cmd_events(nargs - 1, args + 1, format_given ? o.format : NULL, stdout);
+		return td_cmd_events(nargs - 1, args + 1, format_given ? o.format : NULL, o.quiet,
+				     stdout);
 	if (nargs == 0)
 		return usage_error("no input given (a file, a folder, or '-' for stdin)");
 	return diagnose(nargs, args, &o);

@@ -12,6 +12,7 @@
 #include "grow.h"
 #include "input.h"
 #include "parser.h"
+#include "progress.h"
 
 int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence,
 		struct td_err *err)
@@ -70,25 +71,30 @@ static int on_event(const struct td_event *ev, void *user)
 	return td_matcher_event(r->matcher, ev, on_match, r) < 0;
 }
 
+/* The parser's read positions also drive the progress line. */
 static void drop_hint(void *user, size_t upto)
 {
 	td_input_drop(user, upto);
+	td_progress_at(upto);
 }
 
 static void prefetch_hint(void *user, size_t from, size_t len)
 {
 	td_input_prefetch(user, from, len);
+	td_progress_at(from);
 }
 
 static int parse_input(struct td_run *r, struct td_input_report *in, struct td_input *data)
 {
 	in->dx_input = td_diagnoser_begin_input(r->diag) + 1;
+	td_progress_set_file(in->path);
 	in->bytes = data->len;
 	struct td_parse_ctx ctx = { .cb = on_event, .user = r, .diag = &in->diag,
 				    .path = td_str_cstr(in->path) };
 	struct td_parse_info info;
 	struct td_read_hints hints = { prefetch_hint, drop_hint, data };
 	int rc = td_parse_input(td_bytes_make(data->data, data->len), &ctx, &info, &hints, NULL);
+	td_progress_at(data->len);
 	in->format = info.format;
 	in->encoding = info.encoding;
 	in->events = info.events;

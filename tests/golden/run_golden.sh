@@ -1,6 +1,7 @@
 #!/bin/sh
 # Golden CLI test: runs tlsdiag with the arguments of CASE.args (one per line)
-# from the tests/golden folder, standard input from CASE.stdin if present, and
+# from the tests/golden folder, standard input from CASE.stdin and the
+# environment variables of CASE.env (NAME=value lines) if present, and
 # compares stdout, stderr and the exit status with CASE.out, CASE.err and
 # CASE.exit.  UPDATE_GOLDEN=1 rewrites the expectations instead.
 #
@@ -24,7 +25,11 @@ done < "$case.args"
 
 stdin=/dev/null
 [ -f "$case.stdin" ] && stdin=$case.stdin
-NO_COLOR=1 TZ=UTC LC_ALL=C "$tlsdiag" "$@" < "$stdin" > "$tmp/out" 2> "$tmp/err"
+(
+	unset TLSDIAG_PROGRESS
+	if [ -f "$case.env" ]; then set -a; . "./$case.env"; set +a; fi
+	NO_COLOR=1 TZ=UTC LC_ALL=C exec "$tlsdiag" "$@"
+) < "$stdin" > "$tmp/out" 2> "$tmp/err"
 echo $? > "$tmp/exit"
 
 if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
