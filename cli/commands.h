@@ -7,10 +7,10 @@
 
 #include "sigdb.h"
 
-/* Exit statuses (documented in README.md). */
+/* Exit statuses (documented in README.md and doc/tlsdiag.1). */
 enum {
-	TD_EXIT_CLEAN = 0,    /* no warning or error finding */
-	TD_EXIT_FINDINGS = 1, /* at least one warning or error finding */
+	TD_EXIT_CLEAN = 0,    /* no finding at the --fail-on severity (warning) or above */
+	TD_EXIT_FINDINGS = 1, /* at least one such finding */
 	TD_EXIT_TROUBLE = 2,  /* usage error, unreadable input, bad database */
 };
 

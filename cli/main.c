@@ -31,6 +31,8 @@ static const char usage_text[] =
 	"      --signatures DIR   signature database folder (default: installed copy)\n"
 	"      --color WHEN       auto (default), always or never; NO_COLOR is honoured\n"
 	"      --max-evidence N   evidence items kept per finding (default 10)\n"
+	"      --fail-on SEV      exit status 1 only for a finding of SEV or worse: error,\n"
+	"                         warning (default), info, or never\n"
 	"  -v, --verbose          show every kept evidence item and input note\n"
 	"  -q, --quiet            no progress line and no notes on stderr, only errors\n"
 	"      --explain          also list the signatures the inputs could not show, and what\n"
@@ -38,14 +40,16 @@ static const char usage_text[] =
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
-	"exit status: 0 no warning or error finding, 1 findings, 2 usage error or\n"
-	"unreadable input (everything readable is still reported).\n";
+	"exit status: 0 no finding at the --fail-on severity or above (by default no\n"
+	"warning or error), 1 such findings, 2 usage error or unreadable input\n"
+	"(everything readable is still reported).\n";
 
 struct options {
 	const char *format;
 	const char *sigdir;
 	const char *color;
 	size_t max_evidence;
+	int fail_on; /* see struct td_run */
 	bool verbose;
 	bool explain;
 	bool quiet;
@@ -62,6 +66,24 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputs("\nTry 'tlsdiag --help'.\n", stderr);
 	return TD_EXIT_TROUBLE;
+}
+
+/* --fail-on: the lowest severity that fails, or TD_FAIL_NEVER. */
+static int parse_fail_on(const char *s, int *out)
+{
+	static const struct {
+		const char *name;
+		int fail_on;
+	} names[] = { { "error", TD_SEV_ERROR },
+		      { "warning", TD_SEV_WARNING },
+		      { "info", TD_SEV_INFO },
+		      { "never", TD_FAIL_NEVER } };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i].name) == 0) {
+			*out = names[i].fail_on;
+			return TD_OK;
+		}
+	return TD_E_USAGE;
 }
 
 static bool want_color(const char *when)
@@ -95,6 +117,7 @@ static int diagnose(int npaths, char **paths, const struct options *o)
 		td_sigdb_free(db);
 		return TD_EXIT_TROUBLE;
 	}
+	run.fail_on = o->fail_on;
 	td_progress_init(td_progress_choose(o->quiet, getenv("TLSDIAG_PROGRESS"), getenv("TERM"),
 					    isatty(STDERR_FILENO)),
 			 stderr);
@@ -137,6 +160,7 @@ int main(int argc, char **argv)
 		{ "color", required_argument, NULL, 'c' },
 		{ "colour", required_argument, NULL, 'c' },
 		{ "max-evidence", required_argument, NULL, 'e' },
+		{ "fail-on", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "explain", no_argument, NULL, 'x' },
@@ -144,7 +168,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct options o = { .format = "text", .color = "auto", .max_evidence = TD_DEFAULT_EVIDENCE };
+	struct options o = { .format = "text", .color = "auto", .max_evidence = TD_DEFAULT_EVIDENCE,
+			     .fail_on = TD_SEV_WARNING };
 	bool format_given = false;
 	int c;
 	opterr = 0;
@@ -173,6 +198,12 @@ int main(int argc, char **argv)
 			o.max_evidence = (size_t)v;
 			break;
 		}
+		case 'F':
+			if (parse_fail_on(optarg, &o.fail_on))
+				return usage_error("--fail-on takes error, warning, info or never, "
+						   "not '%s'",
+						   optarg);
+			break;
 		case 'v':
 			o.verbose = true;
 			break;

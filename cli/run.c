@@ -19,6 +19,7 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
 {
 	memset(r, 0, sizeof(*r));
 	r->db = db;
+	r->fail_on = TD_SEV_WARNING;
 	int rc = td_matcher_new(db, &r->matcher, err);
 	if (rc)
 		return rc;
@@ -296,8 +297,10 @@ int td_run_finish(struct td_run *r, struct td_run_report *rep)
 	rep->stats = *td_matcher_stats(r->matcher);
 	for (size_t i = 0; i < r->ninputs; i++)
 		rep->unreadable += r->inputs[i].unreadable;
-	bool findings = r->dx->count[TD_SEV_ERROR] || r->dx->count[TD_SEV_WARNING];
-	rep->exit_code = rep->unreadable ? 2 : findings ? 1 : 0;
+	size_t failing = 0;
+	for (int s = r->fail_on; s >= 0 && s <= TD_SEV_ERROR; s++)
+		failing += r->dx->count[s];
+	rep->exit_code = rep->unreadable ? 2 : failing ? 1 : 0;
 	return unchecked(r, rep);
 }
 

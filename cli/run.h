@@ -15,6 +15,8 @@
 #define TD_MAX_DEPTH 64
 /* Largest standard input accepted. */
 #define TD_MAX_STDIN ((size_t)1 << 32)
+/* struct td_run fail_on: no finding makes the exit status 1. */
+#define TD_FAIL_NEVER (-1)
 
 struct td_run {
 	const struct td_sigdb *db;
@@ -26,6 +28,9 @@ struct td_run {
 	struct td_diagnosis *dx;
 	const struct td_signature **unchecked;
 	int failed; /* a non-input error (memory) stopped the run */
+	/* Lowest enum td_severity of a finding that makes the exit status 1
+	 * (TD_SEV_WARNING after td_run_init; --fail-on), or TD_FAIL_NEVER. */
+	int fail_on;
 };
 
 int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence,
