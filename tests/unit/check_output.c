@@ -133,17 +133,31 @@ static bool jvalue(struct jp *j, int depth)
 	}
 }
 
-/* Whether text holds exactly one JSON value per line (ndjson) or one value
- * in all (json). */
+/* Whether text holds one JSON value in all (json), or is lines each ending
+ * in a newline and each exactly one JSON object (ndjson). */
 static bool valid_json(const char *text, size_t len, bool per_line)
 {
-	struct jp j = { text, text + len };
-	do {
+	const char *end = text + len;
+	if (!per_line) {
+		struct jp j = { text, end };
 		if (!jvalue(&j, 0))
 			return false;
 		jws(&j);
-	} while (per_line && j.p < j.end);
-	return j.p == j.end;
+		return j.p == end;
+	}
+	for (const char *p = text; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl || *p != '{')
+			return false;
+		struct jp j = { p, nl };
+		if (!jvalue(&j, 0))
+			return false;
+		jws(&j);
+		if (j.p != nl)
+			return false;
+		p = nl + 1;
+	}
+	return true;
 }
 
 START_TEST(escaper_is_always_valid)
@@ -155,6 +169,19 @@ START_TEST(escaper_is_always_valid)
 	fclose(f);
 	ck_assert_str_eq(buf, "a\\\"b\\\\c\\n\\u0001\x7f\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd");
 	free(buf);
+}
+END_TEST
+
+/* The NDJSON rule itself: one complete object per line, nothing else. */
+START_TEST(ndjson_rule)
+{
+	ck_assert(valid_json("{\"a\":1}\n{}\n", 11, true));
+	ck_assert(valid_json("", 0, true));
+	ck_assert(!valid_json("{\"a\":\n1}\n", 9, true)); /* an object over two lines */
+	ck_assert(!valid_json("{}{}\n", 5, true));          /* two on one line */
+	ck_assert(!valid_json("{}", 2, true));               /* no final newline */
+	ck_assert(!valid_json("[1]\n", 4, true));            /* not an object */
+	ck_assert(!valid_json("{}\n\n", 4, true));           /* an empty line */
 }
 END_TEST
 
@@ -285,6 +312,7 @@ Suite *output_suite(void)
 	Suite *s = suite_create("output");
 	TCase *tc = tcase_create("output");
 	tcase_add_test(tc, escaper_is_always_valid);
+	tcase_add_test(tc, ndjson_rule);
 	tcase_add_test(tc, writer_nesting);
 	tcase_add_test(tc, run_renders_valid_json);
 	tcase_add_loop_test(tc, run_random_bytes, 0, 20);
