@@ -24,17 +24,21 @@ mkdir "$tmp/bundle" "$tmp/bundle/Logs" "$tmp/db"
 cd "$tmp" || exit 1 # no file here starts like a command
 
 status=0
-# expect "WANTED WORDS (sorted, space-separated)" WORD... : the line as
-# words, the last one being completed.
-expect()
+# Runs _tlsdiag on a command line given as words, the last one being the
+# word completed; the completions end up in COMPREPLY.
+complete_line()
 {
-	local want=$1
-	shift
 	COMP_WORDS=("$@")
 	COMP_CWORD=$(($# - 1))
 	COMPREPLY=()
 	_tlsdiag
-	local got
+}
+# expect "WANTED (sorted, space-separated)" WORD...
+expect()
+{
+	local want=$1 got
+	shift
+	complete_line "$@"
 	got=$(printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort | tr '\n' ' ')
 	got=${got% }
 	if [[ $got != "$want" ]]; then
@@ -42,15 +46,12 @@ expect()
 		status=1
 	fi
 }
-# like expect, but WANTED need only be among the completions
+# expect_has WANTED WORD...: WANTED is among the completions
 expect_has()
 {
 	local want=$1
 	shift
-	COMP_WORDS=("$@")
-	COMP_CWORD=$(($# - 1))
-	COMPREPLY=()
-	_tlsdiag
+	complete_line "$@"
 	if ! printf '%s\n' "${COMPREPLY[@]}" | grep -qx -- "$want"; then
 		echo "FAIL: '$*': '$want' not among ${#COMPREPLY[@]} completions"
 		status=1
