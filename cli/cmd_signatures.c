@@ -135,6 +135,13 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 		for (size_t i = 0; i < s->nconfirmed_by; i++)
 			fprintf(out, "  %s: %s\n", s->confirmed_by[i]->id, s->confirmed_by[i]->title);
 	}
+	if (s->npeers) {
+		fputs("\nLogged at the other end of the same failure (tlsdiag timeline pairs them to\n"
+		      "estimate clock skew between hosts):\n",
+		      out);
+		for (size_t i = 0; i < s->npeers; i++)
+			fprintf(out, "  %s: %s\n", s->peers[i]->id, s->peers[i]->title);
+	}
 	for (size_t i = 0; i < s->nremedies; i++) {
 		const struct td_remedy *r = s->remedies[i];
 		fprintf(out, "\nFix %zu [%s]: %s\n", i + 1, td_phase_name(r->phase), r->title);

@@ -29,7 +29,8 @@ struct loader {
 	struct pending {
 		size_t owner;  /* index of the signature or remedy (arrays move) */
 		int is_remedy; /* owner kind */
-		int what;      /* 0 remedy id, 1 reference key, 2 supersedes id */
+		int what;      /* 0 remedy id, 1 reference key, 2 supersedes id,
+				* 3 confirmed-by id, 4 peer id */
 		char *name;
 		int line;
 		char *when;    /* remedy condition, or NULL */
@@ -539,6 +540,8 @@ static int load_signature(struct loader *L, xmlNode *n)
 			add_pending(L, sig - L->db->sigs, 0, 2, attr(L, k, "ref"), line);
 		else if (is_elem(k, "confirmed-by"))
 			add_pending(L, sig - L->db->sigs, 0, 3, attr(L, k, "ref"), line);
+		else if (is_elem(k, "peer"))
+			add_pending(L, sig - L->db->sigs, 0, 4, attr(L, k, "ref"), line);
 		else if (is_elem(k, "remedy")) {
 			add_pending(L, sig - L->db->sigs, 0, 0, attr(L, k, "ref"), line);
 			char *when = attr(L, k, "when");
@@ -808,6 +811,33 @@ static void append_ptr(struct loader *L, const void ***arr, size_t *n, const voi
 	*arr = na;
 }
 
+/* Adds p to the peers of sig unless it is there already. */
+static void add_peer(struct loader *L, struct td_signature *sig, const struct td_signature *p)
+{
+	for (size_t i = 0; i < sig->npeers; i++)
+		if (sig->peers[i] == p)
+			return;
+	append_ptr(L, (const void ***)&sig->peers, &sig->npeers, p);
+}
+
+/* <peer ref>: both ends must be log signatures; the relation is made
+ * symmetric here, so one side declaring it is enough. */
+static int resolve_peer(struct loader *L, struct td_signature *sig, const struct pending *p)
+{
+	const struct td_signature *found = td_sigdb_find(L->db, p->name);
+	if (!found)
+		return fail(L, p->line, sig->id, "peer is an unknown signature '%s'", p->name);
+	struct td_signature *s = &L->db->sigs[found - L->db->sigs];
+	if (s == sig)
+		return fail(L, p->line, sig->id, "peer of itself");
+	if (!s->nclauses || !sig->nclauses)
+		return fail(L, p->line, sig->id, "peer '%s': both ends must match log events",
+			    p->name);
+	add_peer(L, sig, s);
+	add_peer(L, s, sig);
+	return L->rc;
+}
+
 static int resolve(struct loader *L)
 {
 	struct td_sigdb *db = L->db;
@@ -849,6 +879,9 @@ static int resolve(struct loader *L)
 			if (s == sig)
 				return fail(L, p->line, owner_id, "supersedes itself");
 			append_ptr(L, (const void ***)&sig->supersedes, &sig->nsupersedes, s);
+		} else if (p->what == 4) {
+			if (resolve_peer(L, sig, p))
+				return L->rc;
 		} else {
 			const struct td_signature *s = td_sigdb_find(db, p->name);
 			if (!s)
@@ -1178,6 +1211,7 @@ void td_sigdb_free(struct td_sigdb *db)
 		free(s->clauses);
 		free(s->supersedes);
 		free(s->confirmed_by);
+		free(s->peers);
 		for (size_t k = 0; k < s->nremedies && s->remedy_when; k++)
 			free(s->remedy_when[k]);
 		free(s->remedy_when);

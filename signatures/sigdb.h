@@ -192,6 +192,11 @@ struct td_signature {
 	 * (<confirmed-by>): the diagnosis then names both as one. */
 	const struct td_signature **confirmed_by;
 	size_t nconfirmed_by;
+	/* Signatures the other end of the same connection logs for the same
+	 * failure (<peer>; symmetric after loading): the timeline pairs them
+	 * across hosts to estimate clock skew. */
+	const struct td_signature **peers;
+	size_t npeers;
 	const struct td_remedy **remedies;
 	/* Per remedy: NULL, or the condition under which it applies,
 	 * "Field=v1|v2" (an event field of a trigger had one of the values). */

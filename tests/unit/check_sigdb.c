@@ -50,8 +50,9 @@ struct bad_case {
 
 #define SIG_HEAD "<signatures family=\"t\">\n<signature id=\"x\" kb=\"A01\" severity=\"error\">\n" \
 		 "<title>T</title><cause>C</cause>\n"
-#define SIG_TAIL "<example>abcd</example><counterexample>zzzz</counterexample>\n" \
-		 "</signature>\n</signatures>\n"
+#define SIG_TAIL_OPEN "<example>abcd</example><counterexample>zzzz</counterexample>\n" \
+		      "</signature>\n"
+#define SIG_TAIL SIG_TAIL_OPEN "</signatures>\n"
 
 static const struct bad_case bad_cases[] = {
 	{ "<signatures family=\"t\"><signature>", "test.xml:1: not well-formed XML" },
@@ -82,6 +83,17 @@ static const struct bad_case bad_cases[] = {
 	  "<cause>C</cause></signature>\n<signature id=\"x\" kb=\"A02\" severity=\"error\"><title>T</title>"
 	  "<cause>C</cause></signature></signatures>",
 	  "test.xml:3: signature 'x': duplicate id (first defined in test.xml:2)" },
+	{ SIG_HEAD "<trigger><pattern literal=\"abcd\">abcd</pattern></trigger>"
+		   "<peer ref=\"nope\"/>" SIG_TAIL,
+	  "test.xml:4: signature 'x': peer is an unknown signature 'nope'" },
+	{ SIG_HEAD "<trigger><pattern literal=\"abcd\">abcd</pattern></trigger>"
+		   "<peer ref=\"x\"/>" SIG_TAIL,
+	  "signature 'x': peer of itself" },
+	{ SIG_HEAD "<trigger><pattern literal=\"abcd\">abcd</pattern></trigger>"
+		   "<peer ref=\"c\"/>" SIG_TAIL_OPEN
+	  "<signature id=\"c\" severity=\"warning\"><title>T</title><cause>C</cause>"
+	  "<check name=\"snac-version\"/></signature></signatures>",
+	  "signature 'x': peer 'c': both ends must match log events" },
 	{ "<signatures family=\"t\"><remedy id=\"fix-client\" phase=\"client\"><title>T</title>"
 	  "<step>S</step></remedy></signatures>",
 	  "remedy 'fix-client': duplicate id" },
@@ -100,6 +112,38 @@ START_TEST(load_errors_name_file_line_and_id)
 	ck_assert_ptr_null(db);
 	ck_assert_msg(strstr(err.msg, c->want) != NULL, "case %d: got '%s', want '%s'", _i, err.msg,
 		      c->want);
+}
+END_TEST
+
+/* <peer> is symmetric, and declaring it on both sides (or twice) adds it once. */
+START_TEST(peers_are_symmetric)
+{
+	static const char doc[] =
+		"<signatures family=\"t\">\n"
+		"<signature id=\"a\" severity=\"error\"><title>T</title><cause>C</cause>"
+		"<trigger><pattern literal=\"aaaa\">aaaa</pattern></trigger>"
+		"<peer ref=\"b\"/><peer ref=\"c\"/><peer ref=\"b\"/>"
+		"<example>aaaa</example><counterexample>zzzz</counterexample></signature>\n"
+		"<signature id=\"b\" severity=\"error\"><title>T</title><cause>C</cause>"
+		"<trigger><pattern literal=\"bbbb\">bbbb</pattern></trigger><peer ref=\"a\"/>"
+		"<example>bbbb</example><counterexample>zzzz</counterexample></signature>\n"
+		"<signature id=\"c\" severity=\"info\"><title>T</title><cause>C</cause>"
+		"<trigger><pattern literal=\"cccc\">cccc</pattern></trigger>"
+		"<example>cccc</example><counterexample>zzzz</counterexample></signature>\n"
+		"</signatures>\n";
+	struct td_sigdb *db = NULL;
+	struct td_err err = { 0 };
+	ck_assert_int_eq(td_fixture_load(doc, &db, &err), TD_OK);
+	const struct td_signature *a = td_sigdb_find(db, "a"), *b = td_sigdb_find(db, "b"),
+				  *c = td_sigdb_find(db, "c");
+	ck_assert_uint_eq(a->npeers, 2);
+	ck_assert_ptr_eq(a->peers[0], b);
+	ck_assert_ptr_eq(a->peers[1], c);
+	ck_assert_uint_eq(b->npeers, 1);
+	ck_assert_ptr_eq(b->peers[0], a);
+	ck_assert_uint_eq(c->npeers, 1);
+	ck_assert_ptr_eq(c->peers[0], a);
+	td_sigdb_free(db);
 }
 END_TEST
 
@@ -248,6 +292,7 @@ Suite *sigdb_suite(void)
 	tcase_add_test(tc, fixture_loads_and_resolves);
 	tcase_add_loop_test(tc, load_errors_name_file_line_and_id, 0,
 			    sizeof(bad_cases) / sizeof(bad_cases[0]));
+	tcase_add_test(tc, peers_are_symmetric);
 	tcase_add_test(tc, no_entity_expansion);
 	tcase_add_test(tc, missing_directory_and_schema);
 	tcase_add_test(tc, selfcheck_passes_on_fixture_and_catches_lies);
