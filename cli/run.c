@@ -31,6 +31,13 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
 	return TD_OK;
 }
 
+int td_run_want_timeline(struct td_run *r, size_t max)
+{
+	if (!r->timeline)
+		r->timeline = td_timeline_new(max);
+	return r->timeline ? TD_OK : TD_E_NOMEM;
+}
+
 static struct td_input_report *new_input(struct td_run *r, const char *path)
 {
 	if (td_grow(&r->inputs, &r->cap, r->ninputs, sizeof(*r->inputs)))
@@ -55,7 +62,8 @@ static void set_error(struct td_input_report *in, const char *msg)
 static int on_match(const struct td_match *m, void *user)
 {
 	struct td_run *r = user;
-	if (td_diagnoser_match(r->diag, m)) {
+	if (td_diagnoser_match(r->diag, m) ||
+	    (r->timeline && td_timeline_add(r->timeline, m, r->ninputs - 1, r->seq))) {
 		r->failed = TD_E_NOMEM;
 		return 1;
 	}
@@ -65,6 +73,7 @@ static int on_match(const struct td_match *m, void *user)
 static int on_event(const struct td_event *ev, void *user)
 {
 	struct td_run *r = user;
+	r->seq++;
 	if (td_diagnoser_event(r->diag, ev)) {
 		r->failed = TD_E_NOMEM;
 		return 1;
@@ -273,6 +282,22 @@ static int unchecked(struct td_run *r, struct td_run_report *rep)
 	return TD_OK;
 }
 
+/* Entries that name no host get their input's. */
+static int finish_timeline(struct td_run *r, struct td_run_report *rep)
+{
+	if (!r->timeline)
+		return TD_OK;
+	const char **hosts = calloc(r->ninputs ? r->ninputs : 1, sizeof(*hosts));
+	if (!hosts)
+		return TD_E_NOMEM;
+	for (size_t i = 0; i < r->ninputs; i++)
+		hosts[i] = r->inputs[i].host;
+	int rc = td_timeline_finish(r->timeline, hosts, r->ninputs);
+	free(hosts);
+	rep->timeline = r->timeline;
+	return rc;
+}
+
 int td_run_finish(struct td_run *r, struct td_run_report *rep)
 {
 	memset(rep, 0, sizeof(*rep));
@@ -301,7 +326,8 @@ int td_run_finish(struct td_run *r, struct td_run_report *rep)
 	for (int s = r->fail_on; s >= 0 && s <= TD_SEV_ERROR; s++)
 		failing += r->dx->count[s];
 	rep->exit_code = rep->unreadable ? 2 : failing ? 1 : 0;
-	return unchecked(r, rep);
+	rc = finish_timeline(r, rep);
+	return rc ? rc : unchecked(r, rep);
 }
 
 void td_run_release(struct td_run *r)
@@ -315,6 +341,7 @@ void td_run_release(struct td_run *r)
 	}
 	free(r->inputs);
 	td_diagnosis_free(r->dx);
+	td_timeline_free(r->timeline);
 	td_diagnoser_free(r->diag);
 	td_matcher_free(r->matcher);
 	memset(r, 0, sizeof(*r));

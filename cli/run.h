@@ -10,6 +10,7 @@
 #include "match.h"
 #include "output.h"
 #include "sigdb.h"
+#include "timeline.h"
 
 /* Deepest folder nesting followed. */
 #define TD_MAX_DEPTH 64
@@ -27,6 +28,8 @@ struct td_run {
 	uint64_t events;
 	struct td_diagnosis *dx;
 	const struct td_signature **unchecked;
+	struct td_timeline *timeline; /* NULL unless asked for */
+	uint64_t seq;                 /* events seen, numbering them for the timeline */
 	int failed; /* a non-input error (memory) stopped the run */
 	/* Lowest enum td_severity of a finding that makes the exit status 1
 	 * (TD_SEV_WARNING after td_run_init; --fail-on), or TD_FAIL_NEVER. */
@@ -35,6 +38,11 @@ struct td_run {
 
 int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence,
 		struct td_err *err) TD_WUR;
+/* Makes the run collect a timeline (every event a signature clause
+ * matched, at most max entries; 0: TD_TIMELINE_MAX), reported in
+ * td_run_report.timeline.  Call before adding inputs; runs that do not ask
+ * do not pay for it. */
+int td_run_want_timeline(struct td_run *r, size_t max) TD_WUR;
 /* Adds a file, a folder (recursively, in name order) or "-" (stdin).
  * Problems with the input are recorded in its report; the return value is
  * an error only when the run cannot go on (out of memory). */
