@@ -46,3 +46,9 @@ void td_output_time(char *out, size_t cap, const struct td_time *t)
 	}
 	td_time_format(out, cap, t->ticks, t->digits, (enum td_zone)t->zone);
 }
+
+void td_output_safe(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		fputc(*p < 0x20 && *p != '\t' ? '?' : *p, f);
+}

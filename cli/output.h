@@ -94,5 +94,12 @@ int td_output_write(const struct td_output_ops *ops, FILE *f, const struct td_ou
  * and a time formatted for display ("" when the time is unknown). */
 size_t td_output_finding_index(const struct td_run_report *r, const struct td_finding *f);
 void td_output_time(char *out, size_t cap, const struct td_time *t);
+/* Writes s with invalid UTF-8 and control characters made visible. */
+void td_output_safe(FILE *f, const char *s);
+/* JSON values shared by the formats: a time (null when unknown), a number
+ * (null when 0: no line, no record), and the "tool" member. */
+void td_output_json_time(struct td_json *j, const struct td_time *t);
+void td_output_json_u64(struct td_json *j, uint64_t v);
+void td_output_json_tool(struct td_json *j);
 
 #endif

@@ -6,7 +6,7 @@
 
 enum { SEC_NONE, SEC_INPUTS, SEC_FINDINGS };
 
-static void time_value(struct td_json *j, const struct td_time *t)
+void td_output_json_time(struct td_json *j, const struct td_time *t)
 {
 	char buf[48];
 	td_output_time(buf, sizeof(buf), t);
@@ -16,7 +16,7 @@ static void time_value(struct td_json *j, const struct td_time *t)
 		td_json_null(j);
 }
 
-static void u64_or_null(struct td_json *j, uint64_t v)
+void td_output_json_u64(struct td_json *j, uint64_t v)
 {
 	if (v)
 		td_json_u64(j, v);
@@ -40,9 +40,9 @@ static void write_input(struct td_json *j, const struct td_input_report *in)
 	td_json_key(j, "host");
 	td_json_cstr(j, in->host);
 	td_json_key(j, "first_time");
-	time_value(j, &in->first);
+	td_output_json_time(j, &in->first);
 	td_json_key(j, "last_time");
-	time_value(j, &in->last);
+	td_output_json_time(j, &in->last);
 	td_json_key(j, "error");
 	td_json_cstr(j, in->error);
 	td_json_key(j, "diagnostics");
@@ -58,7 +58,7 @@ static void write_input(struct td_json *j, const struct td_input_report *in)
 		else
 			td_json_u64(j, d->offset);
 		td_json_key(j, "line");
-		u64_or_null(j, d->line);
+		td_output_json_u64(j, d->line);
 		td_json_key(j, "message");
 		td_json_cstr(j, d->msg);
 		td_json_object_end(j);
@@ -75,15 +75,15 @@ static void write_evidence(struct td_json *j, const struct td_evidence *e)
 	td_json_key(j, "path");
 	td_json_cstr(j, e->path);
 	td_json_key(j, "line");
-	u64_or_null(j, e->line);
+	td_output_json_u64(j, e->line);
 	td_json_key(j, "line_end");
-	u64_or_null(j, e->line_end);
+	td_output_json_u64(j, e->line_end);
 	td_json_key(j, "record");
-	u64_or_null(j, e->record);
+	td_output_json_u64(j, e->record);
 	td_json_key(j, "offset");
 	td_json_u64(j, e->offset);
 	td_json_key(j, "time");
-	time_value(j, &e->time);
+	td_output_json_time(j, &e->time);
 	td_json_key(j, "time_text");
 	if (e->time.text.len)
 		td_json_str(j, e->time.text);
@@ -208,9 +208,9 @@ static void write_finding_fields(struct td_json *j, const struct td_finding *f)
 	td_json_key(j, "supports");
 	td_json_u64(j, f->supports);
 	td_json_key(j, "first_time");
-	time_value(j, &f->first);
+	td_output_json_time(j, &f->first);
 	td_json_key(j, "last_time");
-	time_value(j, &f->last);
+	td_output_json_time(j, &f->last);
 	td_json_key(j, "cause");
 	td_json_cstr(j, s->cause);
 	td_json_key(j, "detail");
@@ -315,7 +315,7 @@ static void write_facts(struct td_json *j, const struct td_diagnosis *dx)
 			td_json_key(j, "path");
 			td_json_cstr(j, fa->path);
 			td_json_key(j, "line");
-			u64_or_null(j, fa->line);
+			td_output_json_u64(j, fa->line);
 			td_json_object_end(j);
 		}
 		td_json_array_end(j);
@@ -344,7 +344,7 @@ static void write_summary_fields(struct td_json *j, const struct td_run_report *
 	td_json_i64(j, r->exit_code);
 }
 
-static void tool(struct td_json *j)
+void td_output_json_tool(struct td_json *j)
 {
 	td_json_key(j, "tool");
 	td_json_object_begin(j);
@@ -372,7 +372,7 @@ static void doc_begin(struct td_output *o)
 {
 	td_json_init(&o->json, o->f, true);
 	td_json_object_begin(&o->json);
-	tool(&o->json);
+	td_output_json_tool(&o->json);
 	section(o, SEC_INPUTS, "inputs");
 }
 
@@ -416,7 +416,7 @@ static void write_regval(struct td_json *j, const struct td_regval *v)
 	td_json_key(j, "path");
 	td_json_cstr(j, v->path);
 	td_json_key(j, "line");
-	u64_or_null(j, v->line);
+	td_output_json_u64(j, v->line);
 	td_json_object_end(j);
 }
 
@@ -516,7 +516,7 @@ static void write_machine(struct td_json *j, const struct td_machine *m)
 		td_json_key(j, "path");
 		td_json_cstr(j, m->algos[k].path);
 		td_json_key(j, "line");
-		u64_or_null(j, m->algos[k].line);
+		td_output_json_u64(j, m->algos[k].line);
 		td_json_object_end(j);
 	}
 	td_json_array_end(j);
@@ -656,7 +656,7 @@ static void nd_machines(struct td_output *o)
 static void nd_summary(struct td_output *o)
 {
 	nd_open(o, "summary");
-	tool(&o->json);
+	td_output_json_tool(&o->json);
 	write_summary_fields(&o->json, o->r);
 	nd_close(o);
 }

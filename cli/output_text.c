@@ -53,13 +53,6 @@ static void wrap(FILE *f, const char *s, int indent, int col)
 	fputc('\n', f);
 }
 
-/* Writes s with invalid UTF-8 and control characters made visible. */
-static void safe(FILE *f, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		fputc(*p < 0x20 && *p != '\t' ? '?' : *p, f);
-}
-
 static void text_begin(struct td_output *o)
 {
 	const struct td_run_report *r = o->r;
@@ -91,7 +84,7 @@ static void text_input(struct td_output *o, const struct td_input_report *in, si
 
 static void print_location(struct td_output *o, const struct td_evidence *e)
 {
-	safe(o->f, e->path);
+	td_output_safe(o->f, e->path);
 	if (e->line)
 		fprintf(o->f, ":%llu", (unsigned long long)e->line);
 	else if (e->record)
@@ -155,7 +148,7 @@ static void print_correlation(struct td_output *o, const struct td_finding *f)
 		fputs("    Confirmed by configuration", out);
 		if (g->machine && (!f->machine || strcasecmp(g->machine, f->machine) != 0)) {
 			fputs(" of ", out);
-			safe(out, g->machine);
+			td_output_safe(out, g->machine);
 		}
 		fprintf(out, ": %s%s%s (%s)\n", BOLD(o), g->sig->title, RESET(o), g->sig->id);
 		if (g->detail) {
@@ -167,7 +160,7 @@ static void print_correlation(struct td_output *o, const struct td_finding *f)
 			fputs("      ", out);
 			print_location(o, &g->evidence[k]);
 			fputs("        ", out);
-			safe(out, g->evidence[k].excerpt ? g->evidence[k].excerpt : "");
+			td_output_safe(out, g->evidence[k].excerpt ? g->evidence[k].excerpt : "");
 			fputc('\n', out);
 		}
 	}
@@ -191,7 +184,7 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 		td_severity_name(f->severity), RESET(o), BOLD(o), s->title, RESET(o), s->id);
 	if (o->r->dx->nmachines > 1) {
 		fputs("    Machine: ", out);
-		safe(out, f->machine ? f->machine : "not known");
+		td_output_safe(out, f->machine ? f->machine : "not known");
 		fputc('\n', out);
 	}
 	fprintf(out, "    confidence %s, %llu event%s", td_confidence_name(f->confidence),
@@ -222,7 +215,7 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 		fputs("      ", out);
 		print_location(o, e);
 		fputs("        ", out);
-		safe(out, e->excerpt ? e->excerpt : "");
+		td_output_safe(out, e->excerpt ? e->excerpt : "");
 		for (size_t c = 0; c < e->ncaps; c++)
 			fprintf(out, "%s %s=%s", c ? "," : "  ", e->caps[c].name, e->caps[c].value);
 		fputc('\n', out);
@@ -303,9 +296,9 @@ static void text_facts(struct td_output *o)
 	for (size_t i = 0; i < dx->nfacts; i++) {
 		const struct td_fact *fa = &dx->facts[i];
 		fprintf(o->f, "  %-28s ", fa->name);
-		safe(o->f, fa->value);
+		td_output_safe(o->f, fa->value);
 		fprintf(o->f, "  %s(", DIM(o));
-		safe(o->f, fa->path);
+		td_output_safe(o->f, fa->path);
 		if (fa->line)
 			fprintf(o->f, ":%llu", (unsigned long long)fa->line);
 		fprintf(o->f, ")%s\n", RESET(o));
@@ -319,7 +312,7 @@ static void text_value(FILE *f, const struct td_regval *v)
 		fputs("not set", f);
 		return;
 	}
-	safe(f, v->data);
+	td_output_safe(f, v->data);
 	if (v->is_dword) {
 		td_protocol_bits_text(v->dword, bits, sizeof(bits));
 		fprintf(f, " (%s)", bits);
@@ -342,7 +335,7 @@ static void text_machines(struct td_output *o)
 				RESET(o));
 		header = true;
 		fprintf(o->f, "  %s", BOLD(o));
-		safe(o->f, m->name[0] ? m->name : ".");
+		td_output_safe(o->f, m->name[0] ? m->name : ".");
 		fputs(RESET(o), o->f);
 		if (m->win.build)
 			fprintf(o->f, ": %s (build %u)", td_windows_name(m->win.build), m->win.build);
@@ -357,7 +350,7 @@ static void text_machines(struct td_output *o)
 				const struct td_proto_cfg *c = &m->proto[p];
 				fprintf(o->f, "    %-8s %-20s ", td_proto_name((enum td_proto)p),
 					td_verdict_name(c->verdict));
-				safe(o->f, c->why);
+				td_output_safe(o->f, c->why);
 				fputc('\n', o->f);
 			}
 		for (int ver = 1; ver >= 0; ver--) {
@@ -413,7 +406,7 @@ static void text_machines(struct td_output *o)
 				m->fips.is_dword && m->fips.dword ? "on" : "off");
 		if (m->cipher_policy.present) {
 			fputs("    Cipher suite order policy  ", o->f);
-			safe(o->f, m->cipher_policy.data);
+			td_output_safe(o->f, m->cipher_policy.data);
 			fputc('\n', o->f);
 		}
 	}
@@ -468,7 +461,7 @@ static void print_inventory(struct td_output *o)
 				last = in->last;
 		}
 		fputs("  ", o->f);
-		safe(o->f, host ? host : "machine not known");
+		td_output_safe(o->f, host ? host : "machine not known");
 		fprintf(o->f, ": %zu file%s, %llu event%s", files, files == 1 ? "" : "s",
 			(unsigned long long)events, events == 1 ? "" : "s");
 		print_range(o, &first, &last);
@@ -482,7 +475,7 @@ static void print_inventory(struct td_output *o)
 			if (!o->opts.verbose && shown++ >= INVENTORY_FILES)
 				continue;
 			fputs("    ", o->f);
-			safe(o->f, in->path);
+			td_output_safe(o->f, in->path);
 			if (in->error)
 				fputs(": not read", o->f);
 			else
@@ -513,7 +506,7 @@ static void text_summary(struct td_output *o)
 			fprintf(o->f, "\n%sInput notes%s:\n", BOLD(o), RESET(o));
 		header = true;
 		fputs("  ", o->f);
-		safe(o->f, in->path);
+		td_output_safe(o->f, in->path);
 		if (in->error) {
 			fprintf(o->f, ": %s\n", in->error);
 			continue;
@@ -530,7 +523,7 @@ static void text_summary(struct td_output *o)
 				fprintf(o->f, "line %llu: ", (unsigned long long)d->line);
 			if (d->offset != TD_DIAG_NO_OFFSET)
 				fprintf(o->f, "offset 0x%llx: ", (unsigned long long)d->offset);
-			safe(o->f, d->msg);
+			td_output_safe(o->f, d->msg);
 			fputc('\n', o->f);
 		}
 		size_t more = in->diag.n - n + in->diag.dropped;
