@@ -24,6 +24,7 @@ void td_timeline_free(struct td_timeline *tl)
 	if (!tl)
 		return;
 	td_arena_release(&tl->strings);
+	free(tl->reqs);
 	free(tl->e);
 	free(tl->skews);
 	free(tl);
@@ -60,11 +61,23 @@ static char *excerpt_of(const struct td_match *m)
 	return out;
 }
 
+/* Notes that a require clause of a signature held in this input. */
+static int note_require(struct td_timeline *tl, const struct td_clause *c, size_t input)
+{
+	for (size_t i = tl->nreqs; i-- > 0 && tl->reqs[i].input == input;)
+		if (tl->reqs[i].clause == c)
+			return TD_OK;
+	if (td_grow(&tl->reqs, &tl->capreqs, tl->nreqs, sizeof(*tl->reqs)))
+		return TD_E_NOMEM;
+	tl->reqs[tl->nreqs++] = (struct td_timeline_req){ input, c };
+	return TD_OK;
+}
+
 int td_timeline_add(struct td_timeline *tl, const struct td_match *m, size_t input,
 		    uint64_t event)
 {
-	if (m->superseded_by)
-		return TD_OK;
+	if (m->clause->role == TD_ROLE_REQUIRE && note_require(tl, m->clause, input))
+		return TD_E_NOMEM;
 	if (tl->have_last && tl->last_event == event && tl->last_sig == m->sig) {
 		if (tl->last_index != SIZE_MAX && m->clause->role < tl->e[tl->last_index].role)
 			tl->e[tl->last_index].role = m->clause->role;
@@ -106,9 +119,62 @@ int td_timeline_add(struct td_timeline *tl, const struct td_match *m, size_t inp
 		e->host = keep_shared(tl, ev->host, prev ? prev->host : NULL);
 	e->sig = m->sig;
 	e->role = m->clause->role;
+	e->event = event;
+	e->superseded_by = m->superseded_by;
+	tl->provisional |= m->superseded_by != NULL;
 	if (!e->time.text.p || !e->path || (ev->host.len && !e->host) || !e->excerpt)
 		return TD_E_NOMEM;
 	tl->last_index = tl->n++;
+	return TD_OK;
+}
+
+/* ---- provisional supersedes ---- */
+
+/* Whether every require clause of sig held in this input. */
+static bool stands(const struct td_timeline *tl, const struct td_signature *sig, size_t input)
+{
+	for (size_t c = 0; c < sig->nclauses; c++) {
+		if (sig->clauses[c].role != TD_ROLE_REQUIRE)
+			continue;
+		bool seen = false;
+		for (size_t i = 0; i < tl->nreqs && !seen; i++)
+			seen = tl->reqs[i].input == input && tl->reqs[i].clause == &sig->clauses[c];
+		if (!seen)
+			return false;
+	}
+	return true;
+}
+
+/* Keeps one entry per event where a match was superseded provisionally
+ * (the entries of one event are next to each other before sorting). */
+static int resolve_provisional(struct td_timeline *tl)
+{
+	if (!tl->provisional)
+		return TD_OK;
+	bool *drop = calloc(tl->n, sizeof(*drop));
+	if (!drop)
+		return TD_E_NOMEM;
+	for (size_t i = 0; i < tl->n; i++) {
+		const struct td_timeline_entry *e = &tl->e[i];
+		if (!e->superseded_by)
+			continue;
+		if (stands(tl, e->superseded_by, e->input)) {
+			drop[i] = true;
+			continue;
+		}
+		for (size_t k = i; k-- > 0 && tl->e[k].event == e->event;)
+			drop[k] |= tl->e[k].sig == e->superseded_by;
+		for (size_t k = i + 1; k < tl->n && tl->e[k].event == e->event; k++)
+			drop[k] |= tl->e[k].sig == e->superseded_by;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < tl->n; i++) {
+		tl->e[i].superseded_by = NULL;
+		if (!drop[i])
+			tl->e[n++] = tl->e[i];
+	}
+	tl->n = n;
+	free(drop);
 	return TD_OK;
 }
 
@@ -486,6 +552,8 @@ static int estimate_skews(struct td_timeline *tl)
 
 int td_timeline_finish(struct td_timeline *tl, const char *const *hosts, size_t nhosts)
 {
+	if (resolve_provisional(tl))
+		return TD_E_NOMEM;
 	tl->nlocal = tl->nunknown = 0;
 	for (size_t i = 0; i < tl->n; i++) {
 		struct td_timeline_entry *e = &tl->e[i];

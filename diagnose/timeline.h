@@ -60,6 +60,10 @@ struct td_timeline_entry {
 	const struct td_signature *sig;
 	enum td_role role;
 	char *excerpt;       /* one line, at most TD_MAX_EXCERPT bytes */
+	uint64_t event;      /* the event's number in the run (shared by its entries) */
+	/* Until td_timeline_finish: the signature that superseded this match
+	 * provisionally on the same event (see td_match.superseded_by). */
+	const struct td_signature *superseded_by;
 };
 
 /* The clock offset between two hosts, from the same failure logged on both
@@ -86,6 +90,12 @@ struct td_timeline {
 	const struct td_signature *last_sig;
 	size_t last_index; /* SIZE_MAX: that match was dropped */
 	struct td_arena strings;
+	struct td_timeline_req { /* require clauses seen, per input */
+		size_t input;
+		const struct td_clause *clause;
+	} *reqs;
+	size_t nreqs, capreqs;
+	bool provisional; /* an entry has superseded_by set */
 };
 
 /* A new, empty timeline keeping at most max entries (0: TD_TIMELINE_MAX);
@@ -96,16 +106,19 @@ void td_timeline_free(struct td_timeline *tl);
 /* Adds the event of m, read from input number `input`, copying what the
  * entry keeps.  `event` identifies the event within the run: further
  * matches of the same event and signature (other clauses) add nothing but
- * may raise the entry's role (trigger over support over require).  A match
- * another signature superseded on this event is not added (the event is
- * listed under that one).  Past the cap the entry is only counted in
- * dropped.  Returns TD_E_NOMEM when memory runs out. */
+ * may raise the entry's role (trigger over support over require).  Past
+ * the cap the entry is only counted in dropped.  Returns TD_E_NOMEM when
+ * memory runs out. */
 int td_timeline_add(struct td_timeline *tl, const struct td_match *m, size_t input,
 		    uint64_t event) TD_WUR;
 
-/* Gives the entries that name no host hosts[input] (when input < nhosts
- * and it is not NULL), sorts them (see above) and estimates the clock
- * skews.  Call once, after the last td_timeline_add. */
+/* Lists each event once where a signature superseded another on it
+ * provisionally (it needs `require` context): under the superseding one
+ * when its require clauses were all seen in the same input (as the
+ * diagnosis does), else under the superseded one.  Then gives the entries
+ * that name no host hosts[input] (when input < nhosts and it is not NULL),
+ * sorts them (see above) and estimates the clock skews.  Call once, after
+ * the last td_timeline_add. */
 int td_timeline_finish(struct td_timeline *tl, const char *const *hosts, size_t nhosts) TD_WUR;
 
 /* What `tlsdiag timeline` shows. */

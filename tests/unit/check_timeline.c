@@ -24,6 +24,11 @@ static const char doc[] =
 	"<signature id=\"note-info\" kb=\"D01\" severity=\"info\"><title>T</title><cause>C</cause>"
 	"<trigger><pattern literal=\"certificate loaded\">certificate loaded</pattern></trigger>"
 	"<example>certificate loaded</example><counterexample>zzzz</counterexample></signature>\n"
+	"<signature id=\"ctx-reset\" kb=\"C01\" severity=\"error\"><title>T</title><cause>C</cause>"
+	"<trigger><pattern literal=\"forcibly closed\">forcibly closed</pattern></trigger>"
+	"<require><pattern literal=\"backup agent\">backup agent</pattern></require>"
+	"<supersedes ref=\"cli-reset\"/>"
+	"<example>forcibly closed</example><counterexample>zzzz</counterexample></signature>\n"
 	"</signatures>\n";
 
 static struct td_sigdb *db;
@@ -141,7 +146,7 @@ START_TEST(sort_is_stable)
 END_TEST
 
 /* One entry per event and signature, with the strongest role of its
- * clauses; superseded matches are left to the superseding signature. */
+ * clauses. */
 START_TEST(one_entry_per_event_and_signature)
 {
 	struct ev e = { "m.log", 3, NULL, T0, TD_ZONE_UTC, 0, "" };
@@ -149,17 +154,49 @@ START_TEST(one_entry_per_event_and_signature)
 	add_clause("cli-reset", 0, 0, 1, &e); /* trigger, same event */
 	add_clause("note-info", 0, 0, 1, &e); /* another signature */
 	add_clause("cli-reset", 1, 0, 2, &e); /* the next event */
-	const struct td_signature *s = td_sigdb_find(db, "cli-reset");
-	struct td_event ev = { .path = td_str_cstr("m.log"), .message = td_str_cstr("x") };
-	struct td_match m = { .sig = s, .clause = &s->clauses[0], .ev = &ev,
-			      .superseded_by = td_sigdb_find(db, "srv-alert") };
-	ck_assert_int_eq(td_timeline_add(tl, &m, 0, 3), TD_OK);
 	finish();
 	ck_assert_uint_eq(tl->n, 3);
 	ck_assert_int_eq(tl->e[0].role, TD_ROLE_TRIGGER);
 	ck_assert_str_eq(tl->e[1].sig->id, "note-info");
 	ck_assert_int_eq(tl->e[1].sig->severity, TD_SEV_INFO);
 	ck_assert_int_eq(tl->e[2].role, TD_ROLE_SUPPORT);
+}
+END_TEST
+
+/* A signature that supersedes another on an event but needs require
+ * context lists the event only where that context is in the same input;
+ * elsewhere the event stays with the superseded signature. */
+static void add_superseded(size_t input, uint64_t event, const struct ev *e)
+{
+	const struct td_signature *g = td_sigdb_find(db, "cli-reset");
+	const struct td_signature *c = td_sigdb_find(db, "ctx-reset");
+	struct td_event ev = { .path = td_str_cstr(e->path), .line = e->line,
+			       .message = td_str_cstr("forcibly closed") };
+	ev.time.ticks = e->ticks;
+	ev.time.zone = (uint8_t)e->zone;
+	struct td_match mg = { .sig = g, .clause = &g->clauses[0], .ev = &ev, .superseded_by = c };
+	struct td_match mc = { .sig = c, .clause = &c->clauses[0], .ev = &ev };
+	ck_assert_int_eq(td_timeline_add(tl, &mg, input, event), TD_OK);
+	ck_assert_int_eq(td_timeline_add(tl, &mc, input, event), TD_OK);
+}
+
+START_TEST(provisional_supersedes)
+{
+	const struct ev a = { "a.log", 1, NULL, T0, TD_ZONE_UTC, 0, "" };
+	const struct ev b1 = { "b.log", 1, NULL, T0 + 1, TD_ZONE_UTC, 0, "" };
+	const struct ev b2 = { "b.log", 2, NULL, T0 + 2, TD_ZONE_UTC, 0, "" };
+	add_superseded(0, 1, &a);
+	add_clause("ctx-reset", 1, 1, 2, &b1); /* the require context, input 1 */
+	add_superseded(1, 3, &b2);
+	finish();
+	ck_assert_uint_eq(tl->n, 3);
+	ck_assert_str_eq(tl->e[0].sig->id, "cli-reset");
+	ck_assert_str_eq(tl->e[1].sig->id, "ctx-reset");
+	ck_assert_int_eq(tl->e[1].role, TD_ROLE_REQUIRE);
+	ck_assert_str_eq(tl->e[2].sig->id, "ctx-reset");
+	ck_assert_int_eq(tl->e[2].role, TD_ROLE_TRIGGER);
+	for (size_t i = 0; i < tl->n; i++)
+		ck_assert_ptr_null(tl->e[i].superseded_by);
 }
 END_TEST
 
@@ -404,6 +441,7 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, order_mixed_zones_and_precision);
 	tcase_add_test(tc, sort_is_stable);
 	tcase_add_test(tc, one_entry_per_event_and_signature);
+	tcase_add_test(tc, provisional_supersedes);
 	tcase_add_test(tc, cap_counts_what_it_drops);
 	tcase_add_test(tc, excerpt_of_an_event_without_text);
 	tcase_add_test(tc, entries_without_a_host_take_their_inputs);
