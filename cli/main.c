@@ -20,6 +20,8 @@ static const char usage_text[] =
 	"       tlsdiag signatures check\n"
 	"       tlsdiag signatures show ID\n"
 	"       tlsdiag events [--format ndjson|xml|text] PATH...\n"
+	"       tlsdiag timeline [--format text|json|ndjson] [--since T] [--until T]\n"
+	"                        [--host H]... PATH...   (TLS events of all hosts in UTC order)\n"
 	"       tlsdiag explain ID            (a signature, its kb id, or a remedy)\n"
 	"\n"
 	"Reads Windows log bundles (files, folders recursively, '-' for standard\n"
@@ -40,9 +42,19 @@ static const char usage_text[] =
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
+	"timeline options:\n"
+	"      --since T          only events at or after T: YYYY-MM-DD or\n"
+	"                         YYYY-MM-DDTHH:MM[:SS][Z], in UTC\n"
+	"      --until T          only events before the end of T (its day, minute or second)\n"
+	"      --host H           only events of host H: short name or FQDN, case ignored;\n"
+	"                         repeat it or list names with commas\n"
+	"\n"
 	"exit status: 0 no finding at the --fail-on severity or above (by default no\n"
 	"warning or error), 1 such findings, 2 usage error or unreadable input\n"
-	"(everything readable is still reported).\n";
+	"(everything readable is still reported); timeline: 0 or 2.\n";
+
+/* --host options kept (each may list several names). */
+#define MAX_HOST_ARGS 32
 
 struct options {
 	const char *format;
@@ -53,6 +65,9 @@ struct options {
 	bool verbose;
 	bool explain;
 	bool quiet;
+	const char *since, *until; /* timeline */
+	const char *hosts[MAX_HOST_ARGS];
+	size_t nhosts;
 };
 
 static int usage_error(const char *fmt, ...) TD_PRINTF(1, 2);
@@ -100,7 +115,10 @@ static bool want_color(const char *when)
 	return isatty(STDOUT_FILENO);
 }
 
-static int diagnose(int npaths, char **paths, const struct options *o)
+/* Reads the inputs and writes the diagnosis, or with tlf the timeline (the
+ * entries it keeps). */
+static int diagnose(int npaths, char **paths, const struct options *o,
+		    const struct td_timeline_filter *tlf)
 {
 	const struct td_output_ops *ops = td_output_find(o->format);
 	if (!ops)
@@ -123,7 +141,7 @@ static int diagnose(int npaths, char **paths, const struct options *o)
 			 stderr);
 	if (td_progress_enabled())
 		td_progress_start(td_progress_total(npaths, paths));
-	int rc = TD_OK;
+	int rc = tlf ? td_run_want_timeline(&run, 0) : TD_OK;
 	for (int i = 0; i < npaths && !rc; i++)
 		rc = td_run_path(&run, paths[i]);
 	td_progress_end();
@@ -142,7 +160,17 @@ static int diagnose(int npaths, char **paths, const struct options *o)
 		struct td_output_opts oo = { .color = want_color(o->color), .verbose = o->verbose,
 					     .explain = o->explain };
 		status = rep.exit_code;
-		if (td_output_write(ops, stdout, &oo, &rep)) {
+		int wrc;
+		if (tlf) {
+			status = rep.unreadable ? TD_EXIT_TROUBLE : TD_EXIT_CLEAN;
+			enum td_timeline_format fmt = ops == &td_output_json	? TD_TIMELINE_JSON
+						      : ops == &td_output_ndjson ? TD_TIMELINE_NDJSON
+										 : TD_TIMELINE_TEXT;
+			wrc = td_output_timeline(stdout, fmt, &rep, tlf, status);
+		} else {
+			wrc = td_output_write(ops, stdout, &oo, &rep);
+		}
+		if (wrc) {
 			fprintf(stderr, "tlsdiag: cannot write output: %s\n", strerror(errno));
 			status = TD_EXIT_TROUBLE;
 		}
@@ -150,6 +178,22 @@ static int diagnose(int npaths, char **paths, const struct options *o)
 	td_run_release(&run);
 	td_sigdb_free(db);
 	return status;
+}
+
+static int timeline(int npaths, char **paths, const struct options *o)
+{
+	struct td_timeline_filter f = { .hosts = o->hosts, .nhosts = o->nhosts };
+	int64_t unused;
+	const char *bad = NULL;
+	if (o->since && !(f.has_since = td_timeline_parse_time(o->since, &f.since, &unused)))
+		bad = o->since;
+	if (o->until && !(f.has_until = td_timeline_parse_time(o->until, &unused, &f.until)))
+		bad = o->until;
+	if (bad)
+		return usage_error("timeline: '%s' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z]", bad);
+	if (npaths == 0)
+		return usage_error("timeline: no input given (a file, a folder, or '-' for stdin)");
+	return diagnose(npaths, paths, o, &f);
 }
 
 int main(int argc, char **argv)
@@ -164,6 +208,9 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "explain", no_argument, NULL, 'x' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -213,6 +260,18 @@ int main(int argc, char **argv)
 		case 'x':
 			o.explain = true;
 			break;
+		case 'S':
+			o.since = optarg;
+			break;
+		case 'U':
+			o.until = optarg;
+			break;
+		case 'H':
+			if (o.nhosts == MAX_HOST_ARGS)
+				return usage_error("more than %d --host options (list names with commas)",
+						   MAX_HOST_ARGS);
+			o.hosts[o.nhosts++] = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return fflush(stdout) ? TD_EXIT_TROUBLE : TD_EXIT_CLEAN;
@@ -227,6 +286,11 @@ int main(int argc, char **argv)
 	}
 	int nargs = argc - optind;
 	char **args = argv + optind;
+	bool is_timeline = nargs >= 1 && strcmp(args[0], "timeline") == 0;
+	if (!is_timeline && (o.since || o.until || o.nhosts))
+		return usage_error("--since, --until and --host go with 'tlsdiag timeline'");
+	if (is_timeline)
+		return timeline(nargs - 1, args + 1, &o);
 	if (nargs >= 1 && strcmp(args[0], "signatures") == 0)
 		return td_cmd_signatures(nargs - 1, args + 1, o.sigdir, format_given ? o.format : NULL,
 					 stdout);
@@ -241,5 +305,5 @@ int main(int argc, char **argv)
 				     stdout);
 	if (nargs == 0)
 		return usage_error("no input given (a file, a folder, or '-' for stdin)");
-	return diagnose(nargs, args, &o);
+	return diagnose(nargs, args, &o, NULL);
 }

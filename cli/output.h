@@ -90,6 +90,14 @@ const struct td_output_ops *td_output_find(const char *name);
 int td_output_write(const struct td_output_ops *ops, FILE *f, const struct td_output_opts *opts,
 		    const struct td_run_report *r) TD_WUR;
 
+enum td_timeline_format { TD_TIMELINE_TEXT, TD_TIMELINE_JSON, TD_TIMELINE_NDJSON };
+
+/* Writes r's timeline (`tlsdiag timeline`): the skews and entries flt
+ * keeps, in the order of the timeline, and a summary carrying exit_code.
+ * Returns TD_E_IO when writing failed, TD_OK otherwise. */
+int td_output_timeline(FILE *f, enum td_timeline_format fmt, const struct td_run_report *r,
+		       const struct td_timeline_filter *flt, int exit_code) TD_WUR;
+
 /* Shared by the formats: the finding index of each plan item's findings
  * and a time formatted for display ("" when the time is unknown). */
 size_t td_output_finding_index(const struct td_run_report *r, const struct td_finding *f);
