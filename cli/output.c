@@ -49,6 +49,15 @@ void td_output_time(char *out, size_t cap, const struct td_time *t)
 
 void td_output_safe(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		fputc(*p < 0x20 && *p != '\t' ? '?' : *p, f);
+	const char *run = s;
+	for (const char *p = s;; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 || c == '\t')
+			continue;
+		fwrite(run, 1, (size_t)(p - run), f);
+		if (!c)
+			return;
+		fputc('?', f);
+		run = p + 1;
+	}
 }

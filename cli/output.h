@@ -102,7 +102,7 @@ int td_output_timeline(FILE *f, enum td_timeline_format fmt, const struct td_run
  * and a time formatted for display ("" when the time is unknown). */
 size_t td_output_finding_index(const struct td_run_report *r, const struct td_finding *f);
 void td_output_time(char *out, size_t cap, const struct td_time *t);
-/* Writes s with invalid UTF-8 and control characters made visible. */
+/* Writes s with control characters other than tab shown as '?'. */
 void td_output_safe(FILE *f, const char *s);
 /* JSON values shared by the formats: a time (null when unknown), a number
  * (null when 0: no line, no record), and the "tool" member. */
