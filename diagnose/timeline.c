@@ -348,6 +348,7 @@ bool td_timeline_parse_time(const char *s, int64_t *from, int64_t *to)
 
 /* An entry that can be paired: a UTC time, a host, a signature with peers. */
 struct cand {
+	int64_t t;         /* its time (copied here: the searches read it most) */
 	const struct td_timeline_entry *e;
 	struct td_str key; /* short host name */
 	size_t pos;        /* index in the timeline (ties) */
@@ -361,8 +362,8 @@ static int cmp_cand(const void *pa, const void *pb)
 		return c;
 	if (a->e->sig->index != b->e->sig->index)
 		return a->e->sig->index < b->e->sig->index ? -1 : 1;
-	if (a->e->time.ticks != b->e->time.ticks)
-		return a->e->time.ticks < b->e->time.ticks ? -1 : 1;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
@@ -372,11 +373,24 @@ struct group {
 	const char *name; /* longest spelling seen */
 };
 
+/* Where a host's candidates of one signature are: c[from, to). */
+struct run {
+	size_t from, to;
+};
+
 struct skewer {
 	struct cand *c;
 	struct group *g;
 	size_t ng;
+	size_t nsigs;     /* signature indexes below this have candidates */
+	struct run *runs; /* [host * nsigs + signature index] */
 };
+
+static const struct run *run_of(const struct skewer *k, size_t g, size_t sig)
+{
+	static const struct run none = { 0, 0 };
+	return sig < k->nsigs ? &k->runs[g * k->nsigs + sig] : &none;
+}
 
 static int64_t abs64(int64_t v)
 {
@@ -389,50 +403,48 @@ static bool nearer(const struct cand *x, const struct cand *y, int64_t t)
 {
 	if (!y)
 		return true;
-	int64_t dx = abs64(x->e->time.ticks - t), dy = abs64(y->e->time.ticks - t);
+	int64_t dx = abs64(x->t - t), dy = abs64(y->t - t);
 	if (dx != dy)
 		return dx < dy;
-	if (x->e->time.ticks != y->e->time.ticks)
-		return x->e->time.ticks < y->e->time.ticks;
+	if (x->t != y->t)
+		return x->t < y->t;
 	return x->pos < y->pos;
 }
 
-/* The nearest candidate of host g, within the window, whose signature is a
- * peer of a's; NULL if none. */
-static const struct cand *nearest(const struct skewer *k, const struct cand *a,
-				  const struct group *g)
+/* For each candidate i of host g, best[i - from] is the nearest candidate
+ * of host h whose signature is a peer of i's, within the window, or
+ * SIZE_MAX.  Each signature's candidates are in time order, so one sweep
+ * per pair of signatures finds them. */
+static void nearest_all(const struct skewer *k, size_t g, size_t h, size_t *best)
 {
-	const struct cand *best = NULL;
-	int64_t t = a->e->time.ticks;
-	for (size_t p = 0; p < a->e->sig->npeers; p++) {
-		size_t want = a->e->sig->peers[p]->index;
-		size_t lo = g->from, hi = g->to;
-		while (lo < hi) { /* first candidate of signature >= want */
-			size_t mid = lo + (hi - lo) / 2;
-			if (k->c[mid].e->sig->index < want)
-				lo = mid + 1;
-			else
-				hi = mid;
+	const struct group *gg = &k->g[g];
+	for (size_t i = gg->from; i < gg->to; i++)
+		best[i - gg->from] = SIZE_MAX;
+	for (size_t s = 0; s < k->nsigs; s++) {
+		const struct run *r = run_of(k, g, s);
+		if (r->from == r->to)
+			continue;
+		const struct td_signature *sig = k->c[r->from].e->sig;
+		for (size_t p = 0; p < sig->npeers; p++) {
+			const struct run *q = run_of(k, h, sig->peers[p]->index);
+			size_t j = q->from;
+			for (size_t i = r->from; i < r->to && q->from < q->to; i++) {
+				int64_t t = k->c[i].t;
+				while (j < q->to && k->c[j].t < t)
+					j++;
+				size_t *b = &best[i - gg->from];
+				if (j > q->from && (*b == SIZE_MAX || nearer(&k->c[j - 1], &k->c[*b], t)))
+					*b = j - 1;
+				if (j < q->to && (*b == SIZE_MAX || nearer(&k->c[j], &k->c[*b], t)))
+					*b = j;
+			}
 		}
-		size_t end = lo;
-		while (end < g->to && k->c[end].e->sig->index == want)
-			end++;
-		size_t a_lo = lo, b_hi = end;
-		while (a_lo < b_hi) { /* first candidate at or after t */
-			size_t mid = a_lo + (b_hi - a_lo) / 2;
-			if (k->c[mid].e->time.ticks < t)
-				a_lo = mid + 1;
-			else
-				b_hi = mid;
-		}
-		if (a_lo > lo && nearer(&k->c[a_lo - 1], best, t))
-			best = &k->c[a_lo - 1];
-		if (a_lo < end && nearer(&k->c[a_lo], best, t))
-			best = &k->c[a_lo];
 	}
-	if (best && abs64(best->e->time.ticks - t) > TD_SKEW_WINDOW)
-		return NULL;
-	return best;
+	for (size_t i = gg->from; i < gg->to; i++) {
+		size_t *b = &best[i - gg->from];
+		if (*b != SIZE_MAX && abs64(k->c[*b].t - k->c[i].t) > TD_SKEW_WINDOW)
+			*b = SIZE_MAX;
+	}
 }
 
 static int cmp_i64(const void *pa, const void *pb)
@@ -441,20 +453,20 @@ static int cmp_i64(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-/* Pairs hosts ga and gb; adds a skew when the estimate is significant. */
-static int compare_hosts(struct td_timeline *tl, const struct skewer *k, const struct group *ga,
-			 const struct group *gb, int64_t *diffs, size_t *cap)
+/* Pairs hosts a and b (see timeline.h); adds a skew when the estimate is
+ * significant.  best: room for the candidates of both hosts. */
+static int compare_hosts(struct td_timeline *tl, const struct skewer *k, size_t a, size_t b,
+			 int64_t *diffs, size_t *best, size_t *cap)
 {
-	/* Walk the host with fewer candidates; the pairs are the same. */
-	bool swap = gb->to - gb->from < ga->to - ga->from;
-	const struct group *x = swap ? gb : ga, *y = swap ? ga : gb;
+	const struct group *ga = &k->g[a], *gb = &k->g[b];
+	size_t *best_a = best, *best_b = best + (ga->to - ga->from);
+	nearest_all(k, a, b, best_a);
+	nearest_all(k, b, a, best_b);
 	size_t n = 0;
-	for (size_t i = x->from; i < x->to; i++) {
-		const struct cand *b = nearest(k, &k->c[i], y);
-		if (!b || nearest(k, b, x) != &k->c[i])
-			continue;
-		int64_t d = b->e->time.ticks - k->c[i].e->time.ticks;
-		diffs[n++] = swap ? -d : d; /* gb's clock minus ga's */
+	for (size_t i = ga->from; i < ga->to; i++) {
+		size_t j = best_a[i - ga->from];
+		if (j != SIZE_MAX && best_b[j - gb->from] == i)
+			diffs[n++] = k->c[j].t - k->c[i].t; /* b's clock minus a's */
 	}
 	if (n < TD_SKEW_MIN_PAIRS)
 		return TD_OK;
@@ -465,10 +477,9 @@ static int compare_hosts(struct td_timeline *tl, const struct skewer *k, const s
 		return TD_OK;
 	if (td_grow(&tl->skews, cap, tl->nskews, sizeof(*tl->skews)))
 		return TD_E_NOMEM;
-	const char *a = med > 0 ? ga->name : gb->name, *b = med > 0 ? gb->name : ga->name;
 	struct td_skew *s = &tl->skews[tl->nskews];
-	s->host_a = keep(tl, td_str_cstr(a));
-	s->host_b = keep(tl, td_str_cstr(b));
+	s->host_a = keep(tl, td_str_cstr(med > 0 ? ga->name : gb->name));
+	s->host_b = keep(tl, td_str_cstr(med > 0 ? gb->name : ga->name));
 	s->offset = abs64(med);
 	s->pairs = n;
 	if (!s->host_a || !s->host_b)
@@ -493,8 +504,8 @@ static int cmp_skew(const void *pa, const void *pb)
 	return c ? c : cmp_icase(td_str_cstr(a->host_b), td_str_cstr(b->host_b));
 }
 
-/* Splits the sorted candidates into hosts; keeps the TD_SKEW_MAX_HOSTS with
- * the most of them. */
+/* Splits the sorted candidates into hosts, keeps the TD_SKEW_MAX_HOSTS with
+ * the most of them, and indexes each host's signatures. */
 static int group_hosts(struct td_timeline *tl, struct skewer *k, size_t nc)
 {
 	size_t cap = 0;
@@ -515,6 +526,20 @@ static int group_hosts(struct td_timeline *tl, struct skewer *k, size_t nc)
 		tl->skew_hosts_left = k->ng - TD_SKEW_MAX_HOSTS;
 		k->ng = TD_SKEW_MAX_HOSTS;
 	}
+	for (size_t i = 0; i < nc; i++)
+		if (k->c[i].e->sig->index >= k->nsigs)
+			k->nsigs = k->c[i].e->sig->index + 1;
+	k->runs = calloc(k->ng * k->nsigs + 1, sizeof(*k->runs));
+	if (!k->runs)
+		return TD_E_NOMEM;
+	for (size_t g = 0; g < k->ng; g++) {
+		for (size_t i = k->g[g].from; i < k->g[g].to; i++) {
+			struct run *r = &k->runs[g * k->nsigs + k->c[i].e->sig->index];
+			if (r->from == r->to)
+				r->from = i;
+			r->to = i + 1;
+		}
+	}
 	return TD_OK;
 }
 
@@ -529,7 +554,7 @@ static int estimate_skews(struct td_timeline *tl)
 	for (size_t i = 0; i < tl->n; i++) {
 		const struct td_timeline_entry *e = &tl->e[i];
 		if (e->time.zone == TD_ZONE_UTC && e->host && e->sig->npeers)
-			k.c[nc++] = (struct cand){ e, short_name(e->host), i };
+			k.c[nc++] = (struct cand){ e->time.ticks, e, short_name(e->host), i };
 	}
 	qsort(k.c, nc, sizeof(*k.c), cmp_cand);
 	rc = group_hosts(tl, &k, nc);
@@ -537,14 +562,17 @@ static int estimate_skews(struct td_timeline *tl)
 		if (k.g[i].to - k.g[i].from > largest)
 			largest = k.g[i].to - k.g[i].from;
 	int64_t *diffs = malloc((largest ? largest : 1) * sizeof(*diffs));
-	if (!diffs && !rc)
+	size_t *best = malloc((largest ? 2 * largest : 1) * sizeof(*best));
+	if ((!diffs || !best) && !rc)
 		rc = TD_E_NOMEM;
 	for (size_t a = 0; a < k.ng && !rc; a++)
 		for (size_t b = a + 1; b < k.ng && !rc; b++)
-			rc = compare_hosts(tl, &k, &k.g[a], &k.g[b], diffs, &cap);
+			rc = compare_hosts(tl, &k, a, b, diffs, best, &cap);
 	if (tl->nskews > 1)
 		qsort(tl->skews, tl->nskews, sizeof(*tl->skews), cmp_skew);
 	free(diffs);
+	free(best);
+	free(k.runs);
 	free(k.g);
 	free(k.c);
 	return rc;
