@@ -200,12 +200,19 @@ static void write_text(struct tl_out *o)
 
 /* ---- JSON and NDJSON ---- */
 
+/* Members whose values are strings (NULL: null), in order. */
+static void str_members(struct td_json *j, const char *const (*kv)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		td_json_key(j, kv[i][0]);
+		td_json_cstr(j, kv[i][1]);
+	}
+}
+
 static void json_skew(struct td_json *j, const struct td_skew *s)
 {
-	td_json_key(j, "host_a");
-	td_json_cstr(j, s->host_a);
-	td_json_key(j, "host_b");
-	td_json_cstr(j, s->host_b);
+	const char *const hosts[][2] = { { "host_a", s->host_a }, { "host_b", s->host_b } };
+	str_members(j, hosts, 2);
 	td_json_key(j, "offset_ms");
 	td_json_i64(j, offset_ms(s->offset));
 	td_json_key(j, "pairs");
@@ -224,26 +231,21 @@ static void json_entry(struct td_json *j, const struct td_timeline_entry *e)
 		td_json_str(j, e->time.text);
 	else
 		td_json_null(j);
-	td_json_key(j, "host");
-	td_json_cstr(j, e->host);
-	td_json_key(j, "path");
-	td_json_cstr(j, e->path);
+	const char *const where[][2] = { { "host", e->host }, { "path", e->path } };
+	str_members(j, where, 2);
 	td_json_key(j, "line");
 	td_output_json_u64(j, e->line);
 	td_json_key(j, "record");
 	td_output_json_u64(j, e->record);
-	td_json_key(j, "level");
-	td_json_cstr(j, level_name(e->level));
-	td_json_key(j, "signature");
-	td_json_cstr(j, e->sig->id);
-	td_json_key(j, "kb");
-	td_json_cstr(j, e->sig->kb[0] ? e->sig->kb : NULL);
-	td_json_key(j, "severity");
-	td_json_cstr(j, td_severity_name(e->sig->severity));
-	td_json_key(j, "role");
-	td_json_cstr(j, td_role_name(e->role));
-	td_json_key(j, "excerpt");
-	td_json_cstr(j, e->excerpt);
+	const char *const what[][2] = {
+		{ "level", level_name(e->level) },
+		{ "signature", e->sig->id },
+		{ "kb", e->sig->kb[0] ? e->sig->kb : NULL },
+		{ "severity", td_severity_name(e->sig->severity) },
+		{ "role", td_role_name(e->role) },
+		{ "excerpt", e->excerpt },
+	};
+	str_members(j, what, sizeof(what) / sizeof(what[0]));
 }
 
 static void json_summary(struct tl_out *o, int exit_code)
