@@ -215,7 +215,29 @@ START_TEST(writer_nesting)
 }
 END_TEST
 
-/* Runs the fixture database over in-memory inputs and renders every format. */
+/* Renders the run's timeline in every format; JSON must be valid. */
+static void render_timeline(const struct td_run_report *rep)
+{
+	static const enum td_timeline_format formats[] = { TD_TIMELINE_JSON, TD_TIMELINE_NDJSON,
+							   TD_TIMELINE_TEXT };
+	struct td_timeline_filter none = { 0 };
+	for (int k = 0; k < 3; k++) {
+		char *buf;
+		size_t len;
+		FILE *f = open_memstream(&buf, &len);
+		ck_assert_int_eq(td_output_timeline(f, formats[k], rep, &none, 0), TD_OK);
+		fclose(f);
+		if (k < 2)
+			ck_assert_msg(valid_json(buf, len, k == 1), "timeline is not valid JSON:\n%s",
+				      buf);
+		else
+			ck_assert(strstr(buf, "timeline") != NULL);
+		free(buf);
+	}
+}
+
+/* Runs the fixture database over in-memory inputs and renders every format,
+ * the timeline too. */
 static void run_and_render(const char *const *names, const char *const *data, const size_t *lens,
 			   size_t n, int want_exit)
 {
@@ -223,11 +245,15 @@ static void run_and_render(const char *const *names, const char *const *data, co
 	struct td_run run;
 	struct td_err err;
 	ck_assert_int_eq(td_run_init(&run, db, 5, &err), TD_OK);
+	ck_assert_int_eq(td_run_want_timeline(&run, 0), TD_OK);
 	for (size_t i = 0; i < n; i++)
 		ck_assert_int_eq(td_run_memory(&run, names[i], data[i], lens[i]), TD_OK);
 	struct td_run_report rep;
 	ck_assert_int_eq(td_run_finish(&run, &rep), TD_OK);
 	ck_assert_int_eq(rep.exit_code, want_exit);
+	ck_assert_ptr_nonnull(rep.timeline);
+	ck_assert_uint_gt(rep.timeline->n, 0);
+	render_timeline(&rep);
 	const char *formats[] = { "json", "ndjson", "text" };
 	for (int k = 0; k < 3; k++) {
 		char *buf;
@@ -281,6 +307,7 @@ START_TEST(run_random_bytes)
 	ck_assert_int_eq(td_run_memory(&run, names[0], d[0], lens[0]), TD_OK);
 	struct td_run_report rep;
 	ck_assert_int_eq(td_run_finish(&run, &rep), TD_OK);
+	ck_assert_ptr_null(rep.timeline); /* not asked for */
 	char *buf;
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
@@ -303,6 +330,8 @@ START_TEST(output_write_error)
 	struct td_run_report rep = { 0 };
 	struct td_output_opts oo = { 0 };
 	ck_assert_int_eq(td_output_write(&td_output_json, f, &oo, &rep), TD_E_IO);
+	struct td_timeline_filter none = { 0 };
+	ck_assert_int_eq(td_output_timeline(f, TD_TIMELINE_TEXT, &rep, &none, 0), TD_E_IO);
 	fclose(f);
 }
 END_TEST
