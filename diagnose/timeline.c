@@ -8,6 +8,7 @@
 
 #include "diagnose.h"
 #include "grow.h"
+#include "hosts.h"
 
 struct td_timeline *td_timeline_new(size_t max)
 {
@@ -234,17 +235,6 @@ static int sort_entries(struct td_timeline *tl)
 static int lower(int c)
 {
 	return td_ascii_lower((unsigned char)c);
-}
-
-/* The short name of a host (up to the first dot; all of an IPv4 address). */
-static struct td_str short_name(const char *host)
-{
-	struct td_str s = td_str_cstr(host);
-	bool numeric = true;
-	for (size_t i = 0; i < s.len && numeric; i++)
-		numeric = td_is_digit((unsigned char)s.p[i]) || s.p[i] == '.';
-	ptrdiff_t dot = numeric ? -1 : td_str_find_char(s, '.');
-	return dot < 0 ? s : td_str_make(s.p, (size_t)dot);
 }
 
 static int cmp_icase(struct td_str a, struct td_str b)
@@ -554,7 +544,7 @@ static int estimate_skews(struct td_timeline *tl)
 	for (size_t i = 0; i < tl->n; i++) {
 		const struct td_timeline_entry *e = &tl->e[i];
 		if (e->time.zone == TD_ZONE_UTC && e->host && e->sig->npeers)
-			k.c[nc++] = (struct cand){ e->time.ticks, e, short_name(e->host), i };
+			k.c[nc++] = (struct cand){ e->time.ticks, e, td_host_short(td_str_cstr(e->host)), i };
 	}
 	qsort(k.c, nc, sizeof(*k.c), cmp_cand);
 	rc = group_hosts(tl, &k, nc);
@@ -587,10 +577,12 @@ int td_timeline_finish(struct td_timeline *tl, const char *const *hosts, size_t 
 		struct td_timeline_entry *e = &tl->e[i];
 		tl->nlocal += e->time.zone == TD_ZONE_LOCAL;
 		tl->nunknown += e->time.zone == TD_ZONE_NONE;
-		if (e->host || e->input >= nhosts || !hosts[e->input])
+		const char *in = e->input < nhosts ? hosts[e->input] : NULL;
+		if (!in || (e->host && cmp_icase(td_host_short(td_str_cstr(e->host)),
+						 td_host_short(td_str_cstr(in))) != 0))
 			continue;
 		const struct td_timeline_entry *prev = i ? &tl->e[i - 1] : NULL;
-		e->host = keep_shared(tl, td_str_cstr(hosts[e->input]), prev ? prev->host : NULL);
+		e->host = keep_shared(tl, td_str_cstr(in), prev ? prev->host : NULL);
 		if (!e->host)
 			return TD_E_NOMEM;
 	}

@@ -56,7 +56,7 @@ struct td_timeline_entry {
 	char *path;          /* display path of the input */
 	uint64_t line, record;
 	enum td_level level;
-	char *host;          /* the host the event names, else its input's, or NULL */
+	char *host;          /* its input's machine, else the event's computer, or NULL */
 	const struct td_signature *sig;
 	enum td_role role;
 	char *excerpt;       /* one line, at most TD_MAX_EXCERPT bytes */
@@ -115,10 +115,12 @@ int td_timeline_add(struct td_timeline *tl, const struct td_match *m, size_t inp
 /* Lists each event once where a signature superseded another on it
  * provisionally (it needs `require` context): under the superseding one
  * when its require clauses were all seen in the same input (as the
- * diagnosis does), else under the superseded one.  Then gives the entries
- * that name no host hosts[input] (when input < nhosts and it is not NULL),
- * sorts them (see above) and estimates the clock skews.  Call once, after
- * the last td_timeline_add. */
+ * diagnosis does), else under the superseded one.  Then names each entry's
+ * host by its input's machine, hosts[input] (when input < nhosts and it is
+ * not NULL), unless the event names another computer (a different short
+ * name: events forwarded from elsewhere), so that one machine has one name;
+ * sorts the entries (see above) and estimates the clock skews.  Call once,
+ * after the last td_timeline_add. */
 int td_timeline_finish(struct td_timeline *tl, const char *const *hosts, size_t nhosts) TD_WUR;
 
 /* What `tlsdiag timeline` shows. */

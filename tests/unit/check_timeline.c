@@ -231,19 +231,24 @@ START_TEST(excerpt_of_an_event_without_text)
 }
 END_TEST
 
-START_TEST(entries_without_a_host_take_their_inputs)
+/* One machine, one name: the input's machine, unless the event names
+ * another computer. */
+START_TEST(entries_take_their_inputs_machine)
 {
 	const struct ev a = { "a.log", 1, NULL, T0, TD_ZONE_UTC, 0, "" };
 	const struct ev b = { "b.evtx", 1, "SQL02.fabrikam.local", T0 + 1, TD_ZONE_UTC, 0, "" };
 	const struct ev c = { "c.log", 1, NULL, T0 + 2, TD_ZONE_UTC, 0, "" };
+	const struct ev d = { "d.evtx", 1, "sql02.fabrikam.local", T0 + 3, TD_ZONE_UTC, 0, "" };
 	add_clause("cli-reset", 0, 0, 1, &a);
 	add_clause("cli-reset", 0, 1, 2, &b);
-	add_clause("cli-reset", 0, 2, 3, &c);
-	const char *hosts[] = { "APP02", "SQL-FOLDER" };
-	ck_assert_int_eq(td_timeline_finish(tl, hosts, 2), TD_OK);
+	add_clause("cli-reset", 0, 3, 3, &c);
+	add_clause("cli-reset", 0, 2, 4, &d);
+	const char *hosts[] = { "APP02", "FORWARDER", "SQL02" };
+	ck_assert_int_eq(td_timeline_finish(tl, hosts, 3), TD_OK);
 	ck_assert_str_eq(tl->e[0].host, "APP02");
-	ck_assert_str_eq(tl->e[1].host, "SQL02.fabrikam.local");
-	ck_assert_ptr_null(tl->e[2].host); /* input 2 has no host */
+	ck_assert_str_eq(tl->e[1].host, "SQL02.fabrikam.local"); /* forwarded */
+	ck_assert_ptr_null(tl->e[2].host);                       /* input 3: no machine */
+	ck_assert_str_eq(tl->e[3].host, "SQL02");
 }
 END_TEST
 
@@ -444,7 +449,7 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, provisional_supersedes);
 	tcase_add_test(tc, cap_counts_what_it_drops);
 	tcase_add_test(tc, excerpt_of_an_event_without_text);
-	tcase_add_test(tc, entries_without_a_host_take_their_inputs);
+	tcase_add_test(tc, entries_take_their_inputs_machine);
 	tcase_add_loop_test(tc, parse_time_bounds, 0, sizeof(time_cases) / sizeof(time_cases[0]));
 	tcase_add_loop_test(tc, host_matching, 0, sizeof(host_cases) / sizeof(host_cases[0]));
 	tcase_add_test(tc, filters);
