@@ -282,7 +282,7 @@ static int unchecked(struct td_run *r, struct td_run_report *rep)
 	return TD_OK;
 }
 
-/* Entries that name no host get their input's. */
+/* Finishes the timeline with each input's machine (see td_timeline_finish). */
 static int finish_timeline(struct td_run *r, struct td_run_report *rep)
 {
 	if (!r->timeline)
