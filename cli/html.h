@@ -1,0 +1,27 @@
+/* HTML text: the one place that escapes for the HTML report.
+ *
+ * Whatever its bytes, escaped text is valid in HTML5 element content and
+ * in quoted attribute values, and also well-formed XML (the report is
+ * written as polyglot markup, which lets the tests parse it strictly):
+ * & < > " ' become character references, invalid UTF-8 becomes U+FFFD,
+ * control characters other than tab and line breaks their visible symbol
+ * from the Control Pictures block (U+0001 as U+2401), C1 controls,
+ * noncharacters and the bidirectional overrides that could reorder what a
+ * reader sees become U+FFFD.  Other text passes unchanged.
+ */
+#ifndef TD_HTML_H
+#define TD_HTML_H
+
+#include <stdio.h>
+
+#include "str.h"
+
+/* Writes s, escaped, to f. */
+void td_html_escape(FILE *f, struct td_str s);
+/* Same for a C string; NULL writes nothing. */
+void td_html_cstr(FILE *f, const char *z);
+/* Writes markup `before`, then text escaped (NULL: nothing), then markup
+ * `after`. */
+void td_html_put(FILE *f, const char *before, const char *text, const char *after);
+
+#endif
