@@ -61,3 +61,22 @@ void td_output_safe(FILE *f, const char *s)
 		run = p + 1;
 	}
 }
+
+void td_output_explain_code(char *out, size_t cap, const struct td_explain *x)
+{
+	if (x->kind == TD_EXPLAIN_STATUS && x->code > 0xffff)
+		snprintf(out, cap, "0x%08X", x->code);
+	else if (x->kind == TD_EXPLAIN_SECURE_FAILURE || x->kind == TD_EXPLAIN_PROTOCOL ||
+		 x->kind == TD_EXPLAIN_CIPHER_SUITE)
+		snprintf(out, cap, "0x%X", x->code);
+	else
+		snprintf(out, cap, "%u", x->code);
+}
+
+uint64_t td_output_not_kept(const struct td_finding *f)
+{
+	uint64_t kept = 0;
+	for (size_t i = 0; i < f->nevidence; i++)
+		kept += f->evidence[i].role == TD_ROLE_TRIGGER;
+	return f->count > kept ? f->count - kept : 0;
+}

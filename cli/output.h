@@ -109,5 +109,10 @@ void td_output_safe(FILE *f, const char *s);
 void td_output_json_time(struct td_json *j, const struct td_time *t);
 void td_output_json_u64(struct td_json *j, uint64_t v);
 void td_output_json_tool(struct td_json *j);
+/* An explained number as the code tables write it: "0x80090331" for a
+ * status, "0xC02F" for a flag, protocol bit or cipher suite, "70" else. */
+void td_output_explain_code(char *out, size_t cap, const struct td_explain *x);
+/* Occurrences of f counted but not kept as evidence (--max-evidence). */
+uint64_t td_output_not_kept(const struct td_finding *f);
 
 #endif

@@ -108,13 +108,7 @@ static void print_explains(struct td_output *o, const struct td_evidence *e)
 	for (size_t i = 0; i < e->nexplains; i++) {
 		const struct td_explain *x = e->explains[i];
 		char code[24];
-		if (x->kind == TD_EXPLAIN_STATUS && x->code > 0xffff)
-			snprintf(code, sizeof(code), "0x%08X", x->code);
-		else if (x->kind == TD_EXPLAIN_SECURE_FAILURE || x->kind == TD_EXPLAIN_PROTOCOL ||
-			 x->kind == TD_EXPLAIN_CIPHER_SUITE)
-			snprintf(code, sizeof(code), "0x%X", x->code);
-		else
-			snprintf(code, sizeof(code), "%u", x->code);
+		td_output_explain_code(code, sizeof(code), x);
 		fprintf(o->f, "        %s= %s %s %s:%s ", DIM(o), td_explain_kind_name(x->kind), code,
 			x->name, RESET(o));
 		wrap(o->f, x->text, 10, 10);
@@ -223,13 +217,10 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 	}
 	if (f->nevidence > shown)
 		fprintf(out, "      ... %zu more kept (--verbose shows them)\n", f->nevidence - shown);
-	uint64_t kept_triggers = 0;
-	for (size_t i = 0; i < f->nevidence; i++)
-		kept_triggers += f->evidence[i].role == TD_ROLE_TRIGGER;
-	if (f->count > kept_triggers)
+	uint64_t more = td_output_not_kept(f);
+	if (more)
 		fprintf(out, "      ... %llu more occurrence%s not kept (--max-evidence)\n",
-			(unsigned long long)(f->count - kept_triggers),
-			f->count - kept_triggers == 1 ? "" : "s");
+			(unsigned long long)more, more == 1 ? "" : "s");
 	print_correlation(o, f);
 	print_plan_refs(o, f);
 	if (s->nrefs) {
