@@ -24,4 +24,14 @@ void td_html_cstr(FILE *f, const char *z);
  * `after`. */
 void td_html_put(FILE *f, const char *before, const char *text, const char *after);
 
+struct td_run_report;
+
+/* Writes the report's "Timeline of failures" section: an inline SVG chart
+ * with a row per source (input file) grouped by host (the input's machine,
+ * else the host the event names), UTC time across, and a mark per event
+ * coloured and shaped by severity with a <title> tooltip, then a table of
+ * the same counts.  It draws r->timeline when the run collected one, else
+ * the evidence of the findings. */
+void td_html_timeline(FILE *f, const struct td_run_report *r);
+
 #endif

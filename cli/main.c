@@ -29,7 +29,8 @@ static const char usage_text[] =
 	"evidence and the documented fix.\n"
 	"\n"
 	"options:\n"
-	"  -f, --format FMT       text (default), json or ndjson\n"
+	"  -f, --format FMT       text (default), json, ndjson or html (one self-contained\n"
+	"                         page: tlsdiag --format html BUNDLE > report.html)\n"
 	"      --signatures DIR   signature database folder (default: installed copy)\n"
 	"      --color WHEN       auto (default), always or never; NO_COLOR is honoured\n"
 	"      --max-evidence N   evidence items kept per finding (default 10)\n"
@@ -122,7 +123,8 @@ static int diagnose(int npaths, char **paths, const struct options *o,
 {
 	const struct td_output_ops *ops = td_output_find(o->format);
 	if (!ops)
-		return usage_error("unknown format '%s' (use text, json or ndjson)", o->format);
+		return usage_error("unknown format '%s' (use text, json, ndjson or html)",
+				   o->format);
 	struct td_sigdb *db;
 	struct td_err err = { 0 };
 	if (td_sigpath_load(o->sigdir, &db, &err)) {

@@ -6,7 +6,7 @@
 const struct td_output_ops *td_output_find(const char *name)
 {
 	static const struct td_output_ops *const all[] = { &td_output_text, &td_output_json,
-							   &td_output_ndjson };
+							   &td_output_ndjson, &td_output_html };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(all[i]->name, name) == 0)
 			return all[i];

@@ -1,7 +1,8 @@
 /* The one output layer: every byte tlsdiag writes to stdout goes through
  * an output format (text for people, JSON for triage bots, NDJSON for log
- * shippers).  td_output_write() calls the format's hooks in a fixed order:
- * begin, input (each), finding (each), plan, facts, machines, summary, end.
+ * shippers, HTML for a self-contained report page).  td_output_write()
+ * calls the format's hooks in a fixed order: begin, input (each), finding
+ * (each), plan, facts, machines, summary, end.
  */
 #ifndef TD_OUTPUT_H
 #define TD_OUTPUT_H
@@ -82,6 +83,7 @@ struct td_output {
 extern const struct td_output_ops td_output_text;
 extern const struct td_output_ops td_output_json;
 extern const struct td_output_ops td_output_ndjson;
+extern const struct td_output_ops td_output_html;
 
 /* The output format with this name, or NULL. */
 const struct td_output_ops *td_output_find(const char *name);

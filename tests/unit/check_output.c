@@ -321,15 +321,23 @@ START_TEST(run_random_bytes)
 }
 END_TEST
 
-/* Writing to a full device reports the failure. */
+/* Writing to a full device reports the failure, in every format. */
 START_TEST(output_write_error)
 {
+	const char *formats[] = { "text", "json", "ndjson", "html" };
+	for (int k = 0; k < 4; k++) {
+		FILE *f = fopen("/dev/full", "w");
+		if (!f)
+			return; /* no /dev/full here: nothing to test */
+		struct td_run_report rep = { 0 };
+		struct td_output_opts oo = { 0 };
+		ck_assert_int_eq(td_output_write(td_output_find(formats[k]), f, &oo, &rep), TD_E_IO);
+		fclose(f);
+	}
 	FILE *f = fopen("/dev/full", "w");
 	if (!f)
-		return; /* no /dev/full here: nothing to test */
+		return;
 	struct td_run_report rep = { 0 };
-	struct td_output_opts oo = { 0 };
-	ck_assert_int_eq(td_output_write(&td_output_json, f, &oo, &rep), TD_E_IO);
 	struct td_timeline_filter none = { 0 };
 	ck_assert_int_eq(td_output_timeline(f, TD_TIMELINE_TEXT, &rep, &none, 0), TD_E_IO);
 	fclose(f);
