@@ -278,7 +278,8 @@ static bool order(struct chart *c)
 		free(c->rows);
 		c->rows = sorted;
 		sorted = NULL;
-		qsort(c->p, c->n, sizeof(*c->p), cmp_points);
+		if (c->n) /* c->p is NULL when nothing was added */
+			qsort(c->p, c->n, sizeof(*c->p), cmp_points);
 	}
 	free(idx);
 	free(rank);
