@@ -485,12 +485,23 @@ static void svg(FILE *f, const struct chart *c, const struct scale *s, bool evid
 	fputs("</svg>\n", f);
 }
 
+/* "3 error, 1 info": the row's counts by severity, worst first. */
+static void by_severity(FILE *f, const struct row *w)
+{
+	bool any = false;
+	for (int sev = TD_SEV_ERROR; sev >= TD_SEV_INFO; sev--)
+		if (w->sev[sev]) {
+			fprintf(f, "%s%zu %s", any ? ", " : "", w->sev[sev],
+				td_severity_name((enum td_severity)sev));
+			any = true;
+		}
+}
+
 static void table(FILE *f, const struct chart *c, bool evidence)
 {
 	fprintf(f, "<table>\n<caption>%s per host and source</caption>\n<thead><tr>"
 		   "<th scope=\"col\">Host</th><th scope=\"col\">Source</th>"
-		   "<th scope=\"col\">%s</th><th scope=\"col\">Errors</th>"
-		   "<th scope=\"col\">Warnings</th><th scope=\"col\">Info</th>"
+		   "<th scope=\"col\">%s</th><th scope=\"col\">By severity</th>"
 		   "<th scope=\"col\">Without time</th><th scope=\"col\">First and last</th>"
 		   "</tr></thead>\n<tbody>\n",
 		evidence ? "Evidence items" : "Events", evidence ? "Items" : "Events");
@@ -503,12 +514,10 @@ static void table(FILE *f, const struct chart *c, bool evidence)
 		}
 		fputs("<tr><td>", f);
 		td_html_escape(f, w->machine);
-		fputs("</td><td><code>", f);
-		td_html_cstr(f, w->path);
-		fprintf(f, "</code></td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-			   "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-			   "<td class=\"num\">%zu</td><td class=\"t\">%s%s%s</td></tr>\n",
-			w->n, w->sev[TD_SEV_ERROR], w->sev[TD_SEV_WARNING], w->sev[TD_SEV_INFO],
+		td_html_put(f, "</td><td><code>", w->path, "</code></td>");
+		fprintf(f, "<td class=\"num\">%zu</td><td>", w->n);
+		by_severity(f, w);
+		fprintf(f, "</td><td class=\"num\">%zu</td><td class=\"t\">%s%s%s</td></tr>\n",
 			w->untimed, a, strcmp(a, b) ? "<br/>" : "", strcmp(a, b) ? b : "");
 	}
 	fputs("</tbody>\n</table>\n", f);

@@ -97,6 +97,7 @@ static const char css[] =
 	".hide-info .finding.sev-info{display:none}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10.5pt}\n"
 	"nav.toc,.toolbar,button{display:none}\n"
+	"td.t{white-space:normal}\n"
 	".finding,.plan>li,tr,figure{break-inside:avoid}\n"
 	"h2,h3,h4{break-after:avoid}\n"
 	"a{color:inherit}}\n";

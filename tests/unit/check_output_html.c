@@ -291,7 +291,10 @@ START_TEST(chart_from_timeline)
 	ck_assert_int_eq(count(doc, "//svg/rect[contains(@class,'local')][contains(@class,'ctx')]"),
 			 1);
 	ck_assert_int_eq(count(doc, "//section[@id='timeline']//tbody/tr"), 2);
-	ck_assert_int_eq(count(doc, "//section[@id='timeline']//tbody/tr[2]/td[7][.='1']"), 1);
+	ck_assert_int_eq(count(doc, "//section[@id='timeline']//tbody/tr[2]/td[5][.='1']"), 1);
+	ck_assert_int_eq(count(doc, "//section[@id='timeline']//tbody/tr[2]/td[4]"
+				    "[.='1 error, 1 warning, 1 info']"),
+			 1);
 	ck_assert(strstr(buf, "srv&quot;2 is 2.500 s ahead of HOST-&lt;A&gt;") != NULL);
 	xmlFreeDoc(doc);
 	free(buf);
