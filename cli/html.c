@@ -69,3 +69,9 @@ void td_html_put(FILE *f, const char *before, const char *text, const char *afte
 	td_html_cstr(f, text);
 	fputs(after, f);
 }
+
+void td_html_section(FILE *f, const char *id, const char *title)
+{
+	fprintf(f, "<section id=\"%s\" aria-labelledby=\"%s-h\">\n", id, id);
+	fprintf(f, "<h2 id=\"%s-h\">%s</h2>\n", id, title);
+}

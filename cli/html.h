@@ -23,6 +23,9 @@ void td_html_cstr(FILE *f, const char *z);
 /* Writes markup `before`, then text escaped (NULL: nothing), then markup
  * `after`. */
 void td_html_put(FILE *f, const char *before, const char *text, const char *after);
+/* Opens a top-level section of the report: <section id="id"> labelled by
+ * its <h2>title</h2> (id and title are markup, not escaped). */
+void td_html_section(FILE *f, const char *id, const char *title);
 
 struct td_run_report;
 

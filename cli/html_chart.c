@@ -546,9 +546,7 @@ void td_html_timeline(FILE *f, const struct td_run_report *r)
 {
 	struct chart c = { .r = r };
 	collect(&c);
-	fputs("<section id=\"timeline\" aria-labelledby=\"timeline-h\">\n"
-	      "<h2 id=\"timeline-h\">Timeline of failures</h2>\n",
-	      f);
+	td_html_section(f, "timeline", "Timeline of failures");
 	bool evidence = !r->timeline;
 	if (evidence)
 		fputs("<p>From the findings' evidence: the run collected no timeline, so only the "

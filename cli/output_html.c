@@ -338,9 +338,8 @@ static void html_begin(struct td_output *o)
 		      "</header>\n",
 		css, r->ninputs, plural(r->ninputs), TD_VERSION);
 	toc(o);
-	fputs("<main>\n<section id=\"verdict\" aria-labelledby=\"verdict-h\">\n"
-	      "<h2 id=\"verdict-h\">Verdict</h2>\n",
-	      o->f);
+	fputs("<main>\n", o->f);
+	td_html_section(o->f, "verdict", "Verdict");
 	fprintf(o->f, "<p class=\"verdict %s\"><strong>", verdict_class(r));
 	verdict_text(o);
 	fputs("</strong>", o->f);
@@ -366,9 +365,7 @@ static void html_begin(struct td_output *o)
 			sev_class(sevs[i]), td_severity_name(sevs[i]), dx ? dx->count[sevs[i]] : 0);
 	fputs("</tbody>\n</table>\n</section>\n", o->f);
 	td_html_timeline(o->f, r);
-	fputs("<section id=\"findings\" aria-labelledby=\"findings-h\">\n"
-	      "<h2 id=\"findings-h\">Findings</h2>\n",
-	      o->f);
+	td_html_section(o->f, "findings", "Findings");
 	if (!dx || !dx->nfindings)
 		fputs("<p>No finding.</p>\n", o->f);
 }
@@ -586,8 +583,8 @@ static void html_plan(struct td_output *o)
 	fputs("</section>\n", o->f);
 	if (!dx || !dx->nplan)
 		return;
-	fputs("<section id=\"plan\" aria-labelledby=\"plan-h\">\n<h2 id=\"plan-h\">Fix plan</h2>\n"
-	      "<p>Client-side work first; disable legacy protocols on servers only after every "
+	td_html_section(o->f, "plan", "Fix plan");
+	fputs("<p>Client-side work first; disable legacy protocols on servers only after every "
 	      "client works with TLS 1.2.</p>\n<ol class=\"plan\">\n",
 	      o->f);
 	for (size_t i = 0; i < dx->nplan; i++) {
@@ -639,8 +636,8 @@ static void html_facts(struct td_output *o)
 	const struct td_diagnosis *dx = o->r->dx;
 	if (!dx || !dx->nfacts)
 		return;
-	fputs("<section id=\"facts\" aria-labelledby=\"facts-h\">\n<h2 id=\"facts-h\">Facts</h2>\n"
-	      "<table>\n<thead><tr><th scope=\"col\">Fact</th><th scope=\"col\">Value</th>"
+	td_html_section(o->f, "facts", "Facts");
+	fputs("<table>\n<thead><tr><th scope=\"col\">Fact</th><th scope=\"col\">Value</th>"
 	      "<th scope=\"col\">Source</th></tr></thead>\n<tbody>\n",
 	      o->f);
 	for (size_t i = 0; i < dx->nfacts; i++) {
@@ -800,9 +797,7 @@ static void machine(struct td_output *o, const struct td_machine *m, size_t inde
 static void html_machines(struct td_output *o)
 {
 	const struct td_diagnosis *dx = o->r->dx;
-	fputs("<section id=\"machines\" aria-labelledby=\"machines-h\">\n"
-	      "<h2 id=\"machines-h\">Configuration per machine</h2>\n",
-	      o->f);
+	td_html_section(o->f, "machines", "Configuration per machine");
 	if (!any_machine(dx))
 		fputs("<p>No registry export among the inputs, so no configuration verdicts.</p>\n",
 		      o->f);
@@ -847,8 +842,8 @@ static void html_summary(struct td_output *o)
 	bool hosts = false;
 	for (size_t i = 0; i < r->ninputs; i++)
 		hosts |= r->inputs[i].host != NULL;
-	fprintf(o->f, "<section id=\"inputs\" aria-labelledby=\"inputs-h\">\n"
-		      "<h2 id=\"inputs-h\">Inputs</h2>\n<table>\n<thead><tr>"
+	td_html_section(o->f, "inputs", "Inputs");
+	fprintf(o->f, "<table>\n<thead><tr>"
 		      "<th scope=\"col\">Path</th>%s<th scope=\"col\">Format</th>"
 		      "<th scope=\"col\">Encoding</th>"
 		      "<th scope=\"col\">Bytes</th><th scope=\"col\">Events</th>"
@@ -875,9 +870,8 @@ static void html_end(struct td_output *o)
 {
 	const struct td_run_report *r = o->r;
 	if (o->opts.explain) {
-		fprintf(o->f, "<section id=\"unchecked\" aria-labelledby=\"unchecked-h\">\n"
-			      "<h2 id=\"unchecked-h\">Not checked, for lack of evidence</h2>\n"
-			      "<p>%zu signature%s could not be shown by these inputs.</p>\n",
+		td_html_section(o->f, "unchecked", "Not checked, for lack of evidence");
+		fprintf(o->f, "<p>%zu signature%s could not be shown by these inputs.</p>\n",
 			r->nunchecked, plural(r->nunchecked));
 		fputs("<table>\n<thead><tr><th scope=\"col\">Signature</th>"
 		      "<th scope=\"col\">Collect</th></tr></thead>\n<tbody>\n",
