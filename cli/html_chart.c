@@ -45,9 +45,6 @@ struct chart {
 	size_t n, cap;
 	struct row *rows;
 	size_t nrows, rcap, last_row;
-	/* Per input, the machine folder td_machines_group would give it, when
-	 * the inputs are in several such folders (else NULL). */
-	struct td_str *folder;
 	bool nomem;
 };
 
@@ -56,49 +53,14 @@ static bool timed(const struct td_time *t)
 	return t->zone != TD_ZONE_NONE;
 }
 
-/* The machine of an event: its input's, else the folder of its input, else
- * the host the event names. */
+/* The machine of an event: its input's (hosts.h), else the host the entry
+ * names. */
 static struct td_str machine_of(const struct chart *c, size_t input, const char *host)
 {
 	const struct td_run_report *r = c->r;
 	if (input < r->ninputs && r->inputs[input].host)
 		return td_str_cstr(r->inputs[input].host);
-	if (c->folder && input < r->ninputs) {
-		struct td_str name = c->folder[input];
-		ptrdiff_t k = name.len;
-		while (k > 0 && name.p[k - 1] != '/')
-			k--;
-		return td_str_slice(name, (size_t)k, name.len);
-	}
 	return td_str_cstr(host ? host : "");
-}
-
-/* Finds the machine folders of the inputs (c->folder stays NULL when they
- * are one machine); false without memory. */
-static bool folders(struct chart *c)
-{
-	const struct td_run_report *r = c->r;
-	if (r->ninputs < 2)
-		return true;
-	const char **paths = malloc(r->ninputs * sizeof(*paths));
-	c->folder = malloc(r->ninputs * sizeof(*c->folder));
-	if (!paths || !c->folder) {
-		free(paths);
-		return false;
-	}
-	for (size_t i = 0; i < r->ninputs; i++)
-		paths[i] = r->inputs[i].path;
-	bool split = false;
-	for (size_t i = 0; i < r->ninputs; i++) {
-		c->folder[i] = td_machine_group_name(paths, r->ninputs, i);
-		split |= !td_str_eq(c->folder[i], c->folder[0]);
-	}
-	free(paths);
-	if (!split) {
-		free(c->folder);
-		c->folder = NULL;
-	}
-	return true;
 }
 
 static size_t row_of(struct chart *c, size_t input, const char *path, const char *host)
@@ -182,7 +144,9 @@ static enum td_severity entry_severity(const struct td_diagnosis *dx,
 				       const struct td_timeline_entry *e)
 {
 	if (e->sig) {
-		const struct td_finding *f = dx ? td_diagnosis_finding(dx, e->sig) : NULL;
+		const struct td_finding *f = dx ? td_diagnosis_finding(dx, e->sig, e->host) : NULL;
+		if (dx && !f)
+			f = td_diagnosis_finding(dx, e->sig, NULL);
 		return f ? f->severity : e->sig->severity;
 	}
 	return e->level >= TD_LEVEL_ERROR     ? TD_SEV_ERROR
@@ -197,10 +161,6 @@ static void collect(struct chart *c)
 {
 	const struct td_run_report *r = c->r;
 	const struct td_diagnosis *dx = r->dx;
-	if (!folders(c)) {
-		c->nomem = true;
-		return;
-	}
 	if (r->timeline) {
 		for (size_t i = 0; i < r->timeline->n; i++) {
 			const struct td_timeline_entry *e = &r->timeline->e[i];
@@ -607,5 +567,4 @@ void td_html_timeline(FILE *f, const struct td_run_report *r)
 	fputs("</section>\n", f);
 	free(c.p);
 	free(c.rows);
-	free(c.folder);
 }

@@ -125,6 +125,9 @@ static int diagnose(int npaths, char **paths, const struct options *o,
 	if (!ops)
 		return usage_error("unknown format '%s' (use text, json, ndjson or html)",
 				   o->format);
+	if (tlf && ops == &td_output_html)
+		return usage_error("the timeline is drawn in the HTML report: "
+				   "tlsdiag --format html PATH...");
 	struct td_sigdb *db;
 	struct td_err err = { 0 };
 	if (td_sigpath_load(o->sigdir, &db, &err)) {
@@ -143,7 +146,8 @@ static int diagnose(int npaths, char **paths, const struct options *o,
 			 stderr);
 	if (td_progress_enabled())
 		td_progress_start(td_progress_total(npaths, paths));
-	int rc = tlf ? td_run_want_timeline(&run, 0) : TD_OK;
+	/* The HTML report draws the timeline as a chart. */
+	int rc = tlf || ops == &td_output_html ? td_run_want_timeline(&run, 0) : TD_OK;
 	for (int i = 0; i < npaths && !rc; i++)
 		rc = td_run_path(&run, paths[i]);
 	td_progress_end();

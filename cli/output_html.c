@@ -434,7 +434,8 @@ static void evidence_list(struct td_output *o, const struct td_evidence *ev, siz
 static void correlation(struct td_output *o, const struct td_finding *f)
 {
 	for (size_t i = 0; i < f->nconfirmed; i++) {
-		const struct td_finding *g = td_diagnosis_finding(o->r->dx, f->confirmed[i]);
+		const struct td_finding *g = td_diagnosis_finding(o->r->dx, f->confirmed[i],
+								  f->confirmed_on[i]);
 		if (!g)
 			continue;
 		/* The finding's anchor where it is reported, in the one it is merged into. */
@@ -483,7 +484,8 @@ static void html_finding(struct td_output *o, const struct td_finding *f, size_t
 	const struct td_signature *s = f->sig;
 	FILE *out = o->f;
 	if (f->merged_into) {
-		const struct td_finding *host = td_diagnosis_finding(o->r->dx, f->merged_into);
+		const struct td_finding *host = td_diagnosis_finding(o->r->dx, f->merged_into,
+								     f->merged_on);
 		fputs("<p class=\"finding-stub\">", out);
 		sig_name(o, s);
 		fputs(" is reported with the finding it explains", out);
@@ -597,7 +599,8 @@ static void html_plan(struct td_output *o)
 		for (size_t k = 0; k < it->nfindings; k++) {
 			const struct td_finding *f = it->findings[k];
 			const struct td_finding *shown =
-				f->merged_into ? td_diagnosis_finding(dx, f->merged_into) : NULL;
+				f->merged_into ? td_diagnosis_finding(dx, f->merged_into, f->merged_on)
+						: NULL;
 			fprintf(o->f, "%s<a href=\"#finding-%zu\">", k ? ", " : "",
 				td_output_finding_index(o->r, f) + 1);
 			esc(o, f->sig->id);

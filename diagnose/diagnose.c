@@ -957,11 +957,17 @@ static bool could_show(struct td_diagnoser *d, const struct td_signature *sig,
 struct td_finding *td_diagnosis_finding(const struct td_diagnosis *dx,
 					const struct td_signature *sig, const char *machine)
 {
-	for (size_t i = 0; i < dx->nfindings; i++) {
-		struct td_finding *f = &dx->findings[i];
-		if (f->sig == sig && (!machine || (f->machine && strcasecmp(f->machine, machine) == 0)))
-			return f;
-	}
+	/* The finding on that machine (machine NULL: on no named one), else
+	 * with machine NULL the first on any. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < dx->nfindings; i++) {
+			struct td_finding *f = &dx->findings[i];
+			if (f->sig != sig)
+				continue;
+			if (pass == 1 || (!machine && !f->machine) ||
+			    (machine && f->machine && strcasecmp(f->machine, machine) == 0))
+				return f;
+		}
 	return NULL;
 }
 
@@ -1006,8 +1012,10 @@ static int correlate(struct td_diagnoser *d, struct td_diagnosis *dx)
 			if (g) {
 				rc = push_confirmed(f, g);
 				f->confidence = TD_CONF_HIGH;
-				if (!g->merged_into)
+				if (!g->merged_into) {
 					g->merged_into = f->sig;
+					g->merged_on = f->machine;
+				}
 			} else if (!could_show(d, c, md)) {
 				rc = push_sig(&f->collect, &f->ncollect, c);
 			}
@@ -1016,8 +1024,10 @@ static int correlate(struct td_diagnoser *d, struct td_diagnosis *dx)
 	/* A finding explained by another one is not folded into a third. */
 	for (size_t i = 0; i < dx->nfindings; i++) {
 		struct td_finding *f = &dx->findings[i];
-		if (f->merged_into && f->nconfirmed)
+		if (f->merged_into && f->nconfirmed) {
 			f->merged_into = NULL;
+			f->merged_on = NULL;
+		}
 	}
 	pcre2_match_data_free(md);
 	return rc;

@@ -89,6 +89,7 @@ struct td_finding {
 	/* Set on a configuration finding that explains a log finding: it is
 	 * reported inside that one (not counted on its own). */
 	const struct td_signature *merged_into;
+	const char *merged_on; /* that finding's machine (owned by it) */
 };
 
 struct td_fact {
@@ -143,7 +144,8 @@ int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m) TD_WUR;
 /* Builds the diagnosis; d can be freed afterwards. */
 int td_diagnoser_finish(struct td_diagnoser *d, struct td_diagnosis **out) TD_WUR;
 void td_diagnosis_free(struct td_diagnosis *dx);
-/* The finding of sig in dx on machine (NULL: any machine), or NULL. */
+/* The finding of sig in dx on machine; with machine NULL the one on no
+ * named machine, else the first on any.  NULL when sig has none. */
 struct td_finding *td_diagnosis_finding(const struct td_diagnosis *dx,
 					const struct td_signature *sig, const char *machine);
 /* Whether remedy r of f's signature applies (its condition, if any, held). */
