@@ -896,6 +896,15 @@ static int sql_check(struct td_diagnoser *d, const struct td_signature *sig,
 	return TD_OK;
 }
 
+/* The input read from path (the first, 0 when none). */
+static size_t input_of_path(const struct td_diagnoser *d, const char *path)
+{
+	for (size_t i = 0; path && i < d->nins; i++)
+		if (d->ins[i].path && strcmp(d->ins[i].path, path) == 0)
+			return i;
+	return 0;
+}
+
 /* A machine rule, on every machine: one finding per machine it holds on. */
 static int machine_check(struct td_diagnoser *d, const struct td_signature *sig,
 			 struct td_diagnosis *dx, size_t *cap)
@@ -920,8 +929,8 @@ static int machine_check(struct td_diagnoser *d, const struct td_signature *sig,
 		f->count++;
 		rc = add_detail(d, f, "", hit->detail);
 		for (size_t k = 0; !rc && k < hit->nev; k++)
-			rc = check_evidence(d, f, hit->ev[k].path, 0, hit->ev[k].line,
-					    (struct td_time){ 0 }, hit->ev[k].text);
+			rc = check_evidence(d, f, hit->ev[k].path, input_of_path(d, hit->ev[k].path),
+					    hit->ev[k].line, (struct td_time){ 0 }, hit->ev[k].text);
 	}
 	free(hit);
 	return rc;
