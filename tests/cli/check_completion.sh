@@ -63,10 +63,11 @@ expect "signatures" "$t" sig
 expect "--format" "$t" --fo
 expect "--fail-on" "$t" --fa
 expect "--quiet" "$t" --q
-expect "json ndjson text" "$t" --format ''
+expect "html json ndjson text" "$t" --format ''
 expect "ndjson" "$t" --format = nd
-expect "json ndjson text" "$t" -f ''
+expect "html json ndjson text" "$t" -f ''
 expect "ndjson text xml" "$t" events --format ''
+expect "json ndjson text" "$t" timeline --format ''
 expect "xml" "$t" events --format x
 expect "json text" "$t" signatures list --format ''
 expect "error" "$t" --fail-on e
