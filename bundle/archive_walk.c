@@ -234,12 +234,19 @@ static int raw_name(struct td_buf *b, struct td_bytes in, const char *parent,
 
 /* --- the walk ------------------------------------------------------------ */
 
+/* Hands a member or a problem to the callback.  Messages quote member
+ * names and libarchive's words: they are shown safely too. */
 static int report(struct walk *w, const char *path, struct td_bytes data, const char *error,
 		  const char *note)
 {
-	struct td_archive_member m = { path, data, error, note };
+	struct td_buf shown;
+	td_buf_init(&shown, (size_t)1 << 16);
+	if (error && add_shown(&shown, error))
+		return w->rc = TD_E_NOMEM;
+	struct td_archive_member m = { path, data, error ? shown.p : NULL, note };
 	if (w->cb(&m, w->user))
 		w->rc = TD_E_STOP;
+	td_buf_release(&shown);
 	return w->rc;
 }
 
@@ -311,6 +318,7 @@ struct reader {
 	struct archive *a;
 	struct archive_entry *e;
 	const char *archive_path;
+	uint64_t size;    /* of the archive's bytes */
 	bool costly_skip; /* skipping a member means decompressing it */
 	bool warning;     /* READ_ALL, but why says what is wrong with the data */
 	char why[1024];
@@ -362,7 +370,9 @@ static enum outcome read_member(struct walk *w, struct reader *rd, struct membuf
 			const char *msg = archive_error_string(rd->a);
 			at = (unsigned long long)archive_filter_bytes(rd->a, -1);
 			snprintf(rd->why, sizeof(rd->why), "%s at offset 0x%llx of '%s': %s",
-				 r == ARCHIVE_FATAL ? "damaged archive" : "cannot read this member",
+				 r != ARCHIVE_FATAL ? "cannot read this member"
+				 : at >= rd->size   ? "archive cut short (truncated)"
+						    : "damaged archive",
 				 at, rd->archive_path, msg ? msg : "unknown error");
 			return r == ARCHIVE_FATAL ? READ_BROKEN : READ_FAILED;
 		}
@@ -442,9 +452,9 @@ static int deliver(struct walk *w, const char *path, struct td_bytes data, const
 	if (depth >= w->lim->depth) {
 		archive_read_free(inner);
 		return report_error(w, path,
-				    "archive not opened: nested deeper than %u archives "
-				    "(--max-depth)",
-				    w->lim->depth);
+				    "archive not opened: it is nested %u archives deep, the limit "
+				    "is %u (--max-depth)",
+				    depth + 1, w->lim->depth);
 	}
 	return walk_archive(w, inner, raw, data, path, depth + 1);
 }
@@ -527,7 +537,8 @@ static bool walk_entry(struct walk *w, struct reader *rd, struct td_bytes in, bo
 static int walk_archive(struct walk *w, struct archive *a, bool raw, struct td_bytes in,
 			const char *path, unsigned depth)
 {
-	struct reader rd = { .a = a, .archive_path = path, .costly_skip = is_costly_skip(a) };
+	struct reader rd = { .a = a, .archive_path = path, .size = in.len,
+			     .costly_skip = is_costly_skip(a) };
 	size_t files = 0, failures = 0;
 	const char *last = NULL;
 	bool broken = false;
@@ -535,36 +546,37 @@ static int walk_archive(struct walk *w, struct archive *a, bool raw, struct td_b
 		int r = archive_read_next_header(a, &rd.e);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r == ARCHIVE_RETRY || r == ARCHIVE_FAILED) {
-			if (++failures < MAX_HEADER_FAILURES)
-				continue;
+		bool retry = r == ARCHIVE_RETRY || r == ARCHIVE_FAILED;
+		if (retry && ++failures < MAX_HEADER_FAILURES) {
+			const char *name = archive_entry_pathname(rd.e);
+			const char *msg = archive_error_string(a);
+			if (r == ARCHIVE_FAILED &&
+			    report_error(w, path, "cannot read the header of member '%s': %s",
+					 name ? name : "?", msg ? msg : "unknown error"))
+				break;
+			continue;
 		}
 		if (r < ARCHIVE_WARN) {
 			const char *msg = archive_error_string(a);
 			char after[300] = "";
 			if (last)
 				snprintf(after, sizeof(after), " after member '%s'", last);
-			report_error(w, path, "damaged archive at offset 0x%llx%s: %s",
-				     (unsigned long long)archive_filter_bytes(a, -1), after,
-				     msg ? msg : "unknown error");
+			uint64_t at = (uint64_t)archive_filter_bytes(a, -1);
+			report_error(w, path, "%s at offset 0x%llx%s: %s",
+				     at >= in.len ? "archive cut short (truncated)"
+						  : "damaged archive",
+				     (unsigned long long)at, after, msg ? msg : "unknown error");
 			broken = true;
 			break;
 		}
 		failures = 0;
 		if (++w->entries > w->lim->members) {
 			const char *name = archive_entry_pathname(rd.e);
-			char msg[600];
-			snprintf(msg, sizeof(msg),
-				 "'%s' and the rest of '%s' not read: more than %llu members "
-				 "(--max-members)",
-				 name ? name : "?", w->root, (unsigned long long)w->lim->members);
-			struct td_buf shown;
-			td_buf_init(&shown, sizeof(msg) * 2);
-			if (add_shown(&shown, msg))
-				w->rc = TD_E_NOMEM;
-			else
-				report_error(w, path, "%s", shown.p);
-			td_buf_release(&shown);
+			report_error(w, path,
+				     "'%s' and the rest of '%s' not read: more than %llu members "
+				     "(--max-members)",
+				     name ? name : "?", w->root,
+				     (unsigned long long)w->lim->members);
 			w->done = true;
 			break;
 		}
@@ -590,8 +602,7 @@ int td_archive_walk(struct td_bytes in, const char *name, const struct td_archiv
 	struct walk w = { .lim = lim, .cb = cb, .user = user, .root = name };
 	if (lim->depth < 1) {
 		archive_read_free(a);
-		report_error(&w, name, "archive not opened: nested deeper than 0 archives "
-				       "(--max-depth)");
+		report_error(&w, name, "archive not opened: the limit is 0 (--max-depth)");
 		return w.rc;
 	}
 	walk_archive(&w, a, raw, in, name, 1);

@@ -253,7 +253,8 @@ START_TEST(nested)
 	ck_assert_int_eq(walk_lim(a3, l3, "outer.zip", &lim, &w), TD_OK);
 	ck_assert_uint_eq(w.all, 4);
 	assert_error(&w, 1, "outer.zip!/inner.tar.gz!/inner.zip",
-		     "archive not opened: nested deeper than 2 archives (--max-depth)");
+		     "archive not opened: it is nested 3 archives deep, the limit is 2 "
+		     "(--max-depth)");
 	assert_error(&w, 2, "outer.zip!/inner.tar.gz!/n.txt.gz", "--max-depth");
 	assert_member(&w, 3, "outer.zip!/last.log", "last\n");
 	walked_release(&w);
@@ -289,7 +290,7 @@ START_TEST(deep_nesting)
 	char want[256] = "bomb.zip";
 	for (int i = 0; i < 8; i++)
 		strcat(want, "!/n.zip");
-	assert_error(&w, 0, want, "nested deeper than 8 archives (--max-depth)");
+	assert_error(&w, 0, want, "nested 9 archives deep, the limit is 8 (--max-depth)");
 	walked_release(&w);
 	free(a);
 }
