@@ -62,6 +62,24 @@ static bool generic_folder(struct td_str name)
 	return false;
 }
 
+/* An archive is a folder "name.zip!" in paths (cli/run.h): "Logs.zip!"
+ * holds logs as a folder "Logs" would, "CM-SQL01.zip!" one machine. */
+static struct td_str archive_stem(struct td_str name)
+{
+	if (!name.len || name.p[name.len - 1] != '!')
+		return name;
+	ptrdiff_t dot = td_str_find_char(name, '.');
+	return td_str_make(name.p, dot > 0 ? (size_t)dot : name.len - 1);
+}
+
+/* A group named after its archive is shown without the "!". */
+static struct td_str no_archive_mark(struct td_str name)
+{
+	if (name.len && name.p[name.len - 1] == '!')
+		name.len--;
+	return name;
+}
+
 static size_t dir_len(const char *p)
 {
 	const char *slash = strrchr(p, '/');
@@ -96,7 +114,7 @@ void td_folder_split(const char *const *paths, size_t n, struct td_folder_split 
 		if (!slash)
 			return; /* a file in the common folder itself */
 		struct td_str first = td_str_make(rel, (size_t)(slash - rel));
-		if (generic_folder(first))
+		if (generic_folder(archive_stem(first)))
 			return;
 		if (!first_seen.p)
 			first_seen = first;
@@ -106,12 +124,18 @@ void td_folder_split(const char *const *paths, size_t n, struct td_folder_split 
 	out->split = distinct;
 }
 
-struct td_str td_folder_group(const struct td_folder_split *s, const char *path)
+/* The group of path with its archive mark, if any. */
+static struct td_str raw_group(const struct td_folder_split *s, const char *path)
 {
 	if (!s->split)
 		return td_str_make(path, s->base);
 	const char *rel = path + s->skip;
 	return td_str_make(path, s->skip + strcspn(rel, "/"));
+}
+
+struct td_str td_folder_group(const struct td_folder_split *s, const char *path)
+{
+	return no_archive_mark(raw_group(s, path));
 }
 
 /* The most named computer of votes (ties: the first named), as a short
@@ -141,13 +165,14 @@ static int by_group(const void *pa, const void *pb)
 	return a->input < b->input ? -1 : a->input > b->input;
 }
 
-/* The last folder of a group ("bundle/CM-SQL01" -> "CM-SQL01"). */
+/* The last folder of a group ("bundle/CM-SQL01" -> "CM-SQL01"), an
+ * archive without its extension ("b.zip!/CM-SQL01.zip!" -> "CM-SQL01"). */
 static struct td_str folder_name(struct td_str g)
 {
 	size_t k = g.len;
 	while (k > 0 && g.p[k - 1] != '/')
 		k--;
-	return td_str_slice(g, k, g.len);
+	return archive_stem(td_str_slice(g, k, g.len));
 }
 
 /* Machine folders: every input of a folder gets the folder's computer. */
@@ -158,7 +183,7 @@ static int name_folders(const char *const *paths, const struct td_host_votes *vo
 	if (!gs)
 		return TD_E_NOMEM;
 	for (size_t i = 0; i < n; i++)
-		gs[i] = (struct grouped){ td_folder_group(split, paths[i]), i };
+		gs[i] = (struct grouped){ raw_group(split, paths[i]), i };
 	qsort(gs, n, sizeof(*gs), by_group);
 	int rc = TD_OK;
 	for (size_t a = 0; a < n && !rc;) {

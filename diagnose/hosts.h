@@ -48,10 +48,12 @@ struct td_folder_split {
 /* Computes the split of paths[0..n) in time linear in their length: one
  * machine per first-level folder under the common folder when there are
  * several such folders, none has a generic name ("Logs", "Registry", ...)
- * and no file sits in the common folder itself. */
+ * and no file sits in the common folder itself.  Archives count as folders
+ * ("b.zip!/CM01/x.reg" is in folder CM01 of folder "b.zip!"; "Logs.zip!"
+ * is generic like "Logs"). */
 void td_folder_split(const char *const *paths, size_t n, struct td_folder_split *out);
 /* The group of one path under split s: "base/first-folder" when split,
- * else the common folder. */
+ * else the common folder; an archive group without its "!" mark. */
 struct td_str td_folder_group(const struct td_folder_split *s, const char *path);
 
 /* Names the machine of each input: names[i] is malloc'ed, or NULL when

@@ -516,6 +516,14 @@ START_TEST(naming)
 	const char *want4[] = { "SITE01", NULL, "SQL01" };
 	name_inputs(flat, v4, 3, want4);
 
+	/* Machines in archives: named by the archive without its extension. */
+	const char *nested[] = { "in/all.tar.gz!/./CM-SQL01.zip!/ERRORLOG",
+				 "in/all.tar.gz!/./CM-CLI07.zip!/Registry/x.reg" };
+	struct td_host_votes v6[2];
+	memset(v6, 0, sizeof(v6));
+	const char *want6[] = { "CM-SQL01", "CM-CLI07" };
+	name_inputs(nested, v6, 2, want6);
+
 	struct td_host_votes v5[3];
 	memset(v5, 0, sizeof(v5));
 	const char *want5[] = { NULL, NULL, NULL };
@@ -550,6 +558,24 @@ START_TEST(grouping)
 	ck_assert(td_str_eq_cstr(group_name(pre, 2, 1), "a/b"));
 	const char *single[] = { "x.reg" };
 	ck_assert_uint_eq(group_name(single, 1, 0).len, 0);
+	/* Archive members (cli/run.h): the archive is a folder. */
+	const char *zip[] = { "bundle.zip!/CM-SQL01/ERRORLOG", "bundle.zip!/CM-CLI07/x.reg",
+			      "bundle.zip!/CM-SQL01/Log/System.evtx" };
+	ck_assert(td_str_eq_cstr(group_name(zip, 3, 0), "bundle.zip!/CM-SQL01"));
+	ck_assert(td_str_eq_cstr(group_name(zip, 3, 1), "bundle.zip!/CM-CLI07"));
+	ck_assert(td_str_eq_cstr(group_name(zip, 3, 2), "bundle.zip!/CM-SQL01"));
+	const char *nested[] = { "in/all.tar.gz!/./CM-SQL01.zip!/ERRORLOG",
+				 "in/all.tar.gz!/./CM-CLI07.zip!/Registry/x.reg" };
+	ck_assert(td_str_eq_cstr(group_name(nested, 2, 0),
+				 "in/all.tar.gz!/./CM-SQL01.zip"));
+	ck_assert(td_str_eq_cstr(group_name(nested, 2, 1),
+				 "in/all.tar.gz!/./CM-CLI07.zip"));
+	/* One archive per kind of file, or the archive's files themselves:
+	 * one machine, named without the archive mark. */
+	const char *kinds[] = { "CM01/Logs.zip!/a.log", "CM01/Registry.7z!/tls.reg" };
+	ck_assert(td_str_eq_cstr(group_name(kinds, 2, 1), "CM01"));
+	const char *flatzip[] = { "CM01.zip!/ERRORLOG", "CM01.zip!/tls.reg" };
+	ck_assert(td_str_eq_cstr(group_name(flatzip, 2, 1), "CM01.zip"));
 
 	/* Values of several files of one machine merge; later values win. */
 	struct td_machine *a = machine("b/CM01/Registry/a.reg");
