@@ -24,9 +24,9 @@ static const char usage_text[] =
 	"                        [--host H]... PATH...   (TLS events of all hosts in UTC order)\n"
 	"       tlsdiag explain ID            (a signature, its kb id, or a remedy)\n"
 	"\n"
-	"Reads Windows log bundles (files, folders recursively, '-' for standard\n"
-	"input), recognises documented TLS 1.2 migration failures and prints the\n"
-	"evidence and the documented fix.\n"
+	"Reads Windows log bundles (files, folders recursively, archives, '-' for\n"
+	"standard input), recognises documented TLS 1.2 migration failures and\n"
+	"prints the evidence and the documented fix.\n"
 	"\n"
 	"options:\n"
 	"  -f, --format FMT       text (default), json, ndjson or html (one self-contained\n"
@@ -50,6 +50,19 @@ static const char usage_text[] =
 	"      --host H           only events of host H: short name or FQDN, case ignored;\n"
 	"                         repeat it or list names with commas\n"
 	"\n"
+	"Archives (.zip, .cab, .7z, .tar, .tar.gz, .tar.xz, .gz, ...) are recognised by their\n"
+	"content and read in memory; a member is named bundle.zip!/folder/file.  Limits\n"
+	"against hostile archives, per bundle (SIZE in bytes, or with K, M, G or T):\n"
+	"      --max-bundle-bytes SIZE  bytes decompressed in all, nested archives included\n"
+	"                               (default 16G; the rest of the bundle is not read)\n"
+	"      --max-member-bytes SIZE  largest member read (default 4G)\n"
+	"      --max-ratio N            a member over 1 MiB that decompresses to more than N\n"
+	"                               times its compressed size is skipped (default 1000,\n"
+	"                               0 for no limit)\n"
+	"      --max-depth N            archives opened inside one another (default 8)\n"
+	"      --max-members N          entries read in all (default 1000000; the rest of\n"
+	"                               the bundle is not read)\n"
+	"\n"
 	"exit status: 0 no finding at the --fail-on severity or above (by default no\n"
 	"warning or error), 1 such findings, 2 usage error or unreadable input\n"
 	"(everything readable is still reported); timeline: 0 or 2.\n";
@@ -69,7 +82,10 @@ struct options {
 	const char *since, *until; /* timeline */
 	const char *hosts[MAX_HOST_ARGS];
 	size_t nhosts;
+	struct td_archive_limits limits;
 };
+
+enum { OPT_MAX_BUNDLE = 256, OPT_MAX_MEMBER, OPT_MAX_RATIO, OPT_MAX_DEPTH, OPT_MAX_MEMBERS };
 
 static int usage_error(const char *fmt, ...) TD_PRINTF(1, 2);
 
@@ -100,6 +116,53 @@ static int parse_fail_on(const char *s, int *out)
 			return TD_OK;
 		}
 	return TD_E_USAGE;
+}
+
+/* "16G", "4GiB", "1000": a number with an optional binary unit. */
+static bool parse_size(const char *s, bool units, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	int shift = 0;
+	const char *u = "KMGT";
+	if (units && *end && strchr(u, *end & ~0x20)) {
+		shift = 10 * (int)(strchr(u, *end & ~0x20) - u + 1);
+		end++;
+		if (*end == 'i')
+			end++;
+		if (*end == 'B')
+			end++;
+	}
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+/* One of the archive limits. */
+static int archive_limit(struct td_archive_limits *lim, int opt, const char *name,
+			 const char *arg)
+{
+	uint64_t v;
+	bool bytes = opt == OPT_MAX_BUNDLE || opt == OPT_MAX_MEMBER;
+	if (!parse_size(arg, bytes, &v) || (opt == OPT_MAX_DEPTH && v > 1000))
+		return usage_error("--%s takes %s, not '%s'", name,
+				   bytes ? "a size such as 4G or 1000000"
+				   : opt == OPT_MAX_DEPTH ? "a number from 0 to 1000" : "a number",
+				   arg);
+	switch (opt) {
+	case OPT_MAX_BUNDLE: lim->bundle_bytes = v; break;
+	case OPT_MAX_MEMBER: lim->member_bytes = v; break;
+	case OPT_MAX_RATIO: lim->ratio = v; break;
+	case OPT_MAX_DEPTH: lim->depth = (unsigned)v; break;
+	default: lim->members = v; break;
+	}
+	return 0;
 }
 
 static bool want_color(const char *when)
@@ -148,6 +211,7 @@ static int diagnose(int npaths, char **paths, const struct options *o,
 		td_progress_start(td_progress_total(npaths, paths));
 	/* The HTML report draws the timeline as a chart. */
 	int rc = tlf || ops == &td_output_html ? td_run_want_timeline(&run, 0) : TD_OK;
+	run.limits = o->limits;
 	for (int i = 0; i < npaths && !rc; i++)
 		rc = td_run_path(&run, paths[i]);
 	td_progress_end();
@@ -217,17 +281,31 @@ int main(int argc, char **argv)
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
 		{ "host", required_argument, NULL, 'H' },
+		{ "max-bundle-bytes", required_argument, NULL, OPT_MAX_BUNDLE },
+		{ "max-member-bytes", required_argument, NULL, OPT_MAX_MEMBER },
+		{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+		{ "max-members", required_argument, NULL, OPT_MAX_MEMBERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { .format = "text", .color = "auto", .max_evidence = TD_DEFAULT_EVIDENCE,
 			     .fail_on = TD_SEV_WARNING };
+	td_archive_limits_init(&o.limits);
 	bool format_given = false;
-	int c;
+	int c, li;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:vqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:vqhV", longopts, &li)) != -1) {
 		switch (c) {
+		case OPT_MAX_BUNDLE:
+		case OPT_MAX_MEMBER:
+		case OPT_MAX_RATIO:
+		case OPT_MAX_DEPTH:
+		case OPT_MAX_MEMBERS:
+			if (archive_limit(&o.limits, c, longopts[li].name, optarg))
+				return TD_EXIT_TROUBLE;
+			break;
 		case 'f':
 			o.format = optarg;
 			format_given = true;

@@ -23,6 +23,7 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
 	int rc = td_matcher_new(db, &r->matcher, err);
 	if (rc)
 		return rc;
+	td_archive_limits_init(&r->limits);
 	r->diag = td_diagnoser_new(db, max_evidence);
 	if (!r->diag) {
 		td_matcher_free(r->matcher);
@@ -116,18 +117,72 @@ static int parse_input(struct td_run *r, struct td_input_report *in, struct td_i
 	return TD_OK;
 }
 
-static int run_file(struct td_run *r, const char *path)
+/* A file named like an archive that holds none is read as a file: says so. */
+static void note_not_archive(struct td_input_report *in)
 {
+	if (td_archive_named(in->path))
+		td_diag_add(&in->diag, TD_DIAG_NOTE, TD_DIAG_NO_OFFSET, TD_DIAG_NO_LINE,
+			    "named like an archive but not one tlsdiag reads; read as a file");
+}
+
+/* A member of an archive, or a problem with one, becomes an input. */
+static int on_member(const struct td_archive_member *m, void *user)
+{
+	struct td_run *r = user;
+	struct td_input_report *in = new_input(r, m->path);
+	if (!in) {
+		r->failed = TD_E_NOMEM;
+		return 1;
+	}
+	if (m->note)
+		td_diag_add(&in->diag, TD_DIAG_NOTE, TD_DIAG_NO_OFFSET, TD_DIAG_NO_LINE, "%s",
+			    m->note);
+	else if (m->data.len || !m->error) {
+		/* Also what was read of a damaged member. */
+		struct td_input mem;
+		td_input_from_memory(&mem, m->data.p, m->data.len);
+		int rc = parse_input(r, in, &mem);
+		if (rc) {
+			r->failed = rc;
+			return 1;
+		}
+	}
+	if (m->error)
+		set_error(in, m->error);
+	else if (!m->note)
+		note_not_archive(in);
+	return 0;
+}
+
+/* The bytes of a file or of standard input: an archive's members, or the
+ * input itself. */
+static int run_bytes(struct td_run *r, const char *path, struct td_input *data)
+{
+	int rc = td_archive_walk(td_bytes_make(data->data, data->len), path, &r->limits,
+				 on_member, r);
+	if (rc == TD_E_STOP)
+		return r->failed ? r->failed : TD_E_NOMEM;
+	if (rc != TD_E_FORMAT)
+		return rc;
 	struct td_input_report *in = new_input(r, path);
 	if (!in)
 		return TD_E_NOMEM;
+	note_not_archive(in);
+	return parse_input(r, in, data);
+}
+
+static int run_file(struct td_run *r, const char *path)
+{
 	struct td_input data;
 	struct td_err err = { 0 };
 	if (td_input_open_file(&data, path, &err)) {
+		struct td_input_report *in = new_input(r, path);
+		if (!in)
+			return TD_E_NOMEM;
 		set_error(in, err.msg);
 		return TD_OK;
 	}
-	int rc = parse_input(r, in, &data);
+	int rc = run_bytes(r, path, &data);
 	td_input_release(&data);
 	return rc;
 }
@@ -224,16 +279,16 @@ static int run_dir(struct td_run *r, const char *path, int depth)
 int td_run_path(struct td_run *r, const char *path)
 {
 	if (strcmp(path, "-") == 0) {
-		struct td_input_report *in = new_input(r, "<stdin>");
-		if (!in)
-			return TD_E_NOMEM;
 		struct td_input data;
 		struct td_err err = { 0 };
 		if (td_input_read_fd(&data, STDIN_FILENO, TD_MAX_STDIN, &err)) {
+			struct td_input_report *in = new_input(r, "<stdin>");
+			if (!in)
+				return TD_E_NOMEM;
 			set_error(in, err.msg);
 			return TD_OK;
 		}
-		int rc = parse_input(r, in, &data);
+		int rc = run_bytes(r, "<stdin>", &data);
 		td_input_release(&data);
 		return rc;
 	}
@@ -242,12 +297,9 @@ int td_run_path(struct td_run *r, const char *path)
 
 int td_run_memory(struct td_run *r, const char *name, const void *data, size_t len)
 {
-	struct td_input_report *in = new_input(r, name);
-	if (!in)
-		return TD_E_NOMEM;
 	struct td_input mem;
 	td_input_from_memory(&mem, data, len);
-	return parse_input(r, in, &mem);
+	return run_bytes(r, name, &mem);
 }
 
 /* Signatures with no finding that no input could have shown. */

@@ -1,11 +1,14 @@
-/* One diagnosis run: inputs (files, folders, stdin) through the parsers,
- * the matcher and the diagnoser, into a td_run_report for the output. */
+/* One diagnosis run: inputs (files, folders, archives, stdin) through the
+ * parsers, the matcher and the diagnoser, into a td_run_report for the
+ * output.  An archive is not an input itself: each of its members is, named
+ * "bundle.zip!/folder/file" (bundle/archive_walk.h). */
 #ifndef TD_RUN_H
 #define TD_RUN_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "archive_walk.h"
 #include "diagnose.h"
 #include "match.h"
 #include "output.h"
@@ -34,6 +37,7 @@ struct td_run {
 	/* Lowest enum td_severity of a finding that makes the exit status 1
 	 * (TD_SEV_WARNING after td_run_init; --fail-on), or TD_FAIL_NEVER. */
 	int fail_on;
+	struct td_archive_limits limits; /* for archives (defaults set by td_run_init) */
 };
 
 int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence,
@@ -43,11 +47,12 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
  * td_run_report.timeline.  Call before adding inputs; runs that do not ask
  * do not pay for it. */
 int td_run_want_timeline(struct td_run *r, size_t max) TD_WUR;
-/* Adds a file, a folder (recursively, in name order) or "-" (stdin).
+/* Adds a file, a folder (recursively, in name order) or "-" (stdin); an
+ * archive, recognised by its content, adds its members in archive order.
  * Problems with the input are recorded in its report; the return value is
  * an error only when the run cannot go on (out of memory). */
 int td_run_path(struct td_run *r, const char *path) TD_WUR;
-/* Adds an in-memory input named `name`. */
+/* Adds an in-memory input named `name` (an archive adds its members). */
 int td_run_memory(struct td_run *r, const char *name, const void *data, size_t len) TD_WUR;
 /* Builds the diagnosis and fills rep (valid until td_run_release). */
 int td_run_finish(struct td_run *r, struct td_run_report *rep) TD_WUR;
