@@ -56,6 +56,7 @@ struct walk {
 	uint64_t total;     /* bytes decompressed so far */
 	uint64_t entries;   /* entries seen so far */
 	struct level *levels;
+	struct archive *top; /* the bundle's own reader, while it is open */
 	int rc;             /* TD_E_STOP, TD_E_NOMEM */
 	bool done;          /* a bundle-wide limit ended the walk */
 };
@@ -243,7 +244,8 @@ static int report(struct walk *w, const char *path, struct td_bytes data, const 
 	td_buf_init(&shown, (size_t)1 << 16);
 	if (error && add_shown(&shown, error))
 		return w->rc = TD_E_NOMEM;
-	struct td_archive_member m = { path, data, error ? shown.p : NULL, note };
+	uint64_t consumed = w->top ? (uint64_t)archive_filter_bytes(w->top, -1) : 0;
+	struct td_archive_member m = { path, data, error ? shown.p : NULL, note, consumed };
 	if (w->cb(&m, w->user))
 		w->rc = TD_E_STOP;
 	td_buf_release(&shown);
@@ -586,6 +588,8 @@ static int walk_archive(struct walk *w, struct archive *a, bool raw, struct td_b
 		if (files > before)
 			last = level_at(w, depth)->path.p + strlen(path) + 2;
 	}
+	if (w->top == a)
+		w->top = NULL;
 	archive_read_free(a);
 	if (!files && !broken && !w->done && !w->rc)
 		report(w, path, td_bytes_make(NULL, 0), NULL, "archive holds no files");
@@ -599,8 +603,9 @@ int td_archive_walk(struct td_bytes in, const char *name, const struct td_archiv
 	struct archive *a = open_archive(in, &raw);
 	if (!a)
 		return TD_E_FORMAT;
-	struct walk w = { .lim = lim, .cb = cb, .user = user, .root = name };
+	struct walk w = { .lim = lim, .cb = cb, .user = user, .root = name, .top = a };
 	if (lim->depth < 1) {
+		w.top = NULL;
 		archive_read_free(a);
 		report_error(&w, name, "archive not opened: the limit is 0 (--max-depth)");
 		return w.rc;

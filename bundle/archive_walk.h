@@ -57,6 +57,9 @@ struct td_archive_member {
 	struct td_bytes data; /* the member's bytes, or what was read of them */
 	const char *error;    /* why it was not (wholly) read, or NULL */
 	const char *note;     /* something worth telling that is no error, or NULL */
+	/* The walk will not read the first `consumed` bytes of the bundle
+	 * again (its caller may give a mapped file's pages back). */
+	uint64_t consumed;
 };
 
 /* Receives every member; everything it points to is valid only during the

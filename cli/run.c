@@ -125,10 +125,19 @@ static void note_not_archive(struct td_input_report *in)
 			    "named like an archive but not one tlsdiag reads; read as a file");
 }
 
+/* An archive being read: the run, and the archive's own bytes. */
+struct bundle {
+	struct td_run *r;
+	struct td_input *data;
+};
+
 /* A member of an archive, or a problem with one, becomes an input. */
 static int on_member(const struct td_archive_member *m, void *user)
 {
-	struct td_run *r = user;
+	struct bundle *b = user;
+	struct td_run *r = b->r;
+	/* Memory stays bounded by the members, not by a mapped archive. */
+	td_input_drop(b->data, m->consumed < SIZE_MAX ? (size_t)m->consumed : SIZE_MAX);
 	struct td_input_report *in = new_input(r, m->path);
 	if (!in) {
 		r->failed = TD_E_NOMEM;
@@ -158,8 +167,9 @@ static int on_member(const struct td_archive_member *m, void *user)
  * input itself. */
 static int run_bytes(struct td_run *r, const char *path, struct td_input *data)
 {
+	struct bundle b = { r, data };
 	int rc = td_archive_walk(td_bytes_make(data->data, data->len), path, &r->limits,
-				 on_member, r);
+				 on_member, &b);
 	if (rc == TD_E_STOP)
 		return r->failed ? r->failed : TD_E_NOMEM;
 	if (rc != TD_E_FORMAT)
