@@ -206,7 +206,8 @@ static void system_template(struct chunk *c)
 	size_t list_at = c->pos;
 	put_le(c, 0, 4);
 	attr_literal(c, "xmlns", "http://schemas.microsoft.com/win/2004/08/events/event", false);
-	set_le(c->b + list_at, c->pos - list_at - 4, 4);
+	if (!c->overflow)
+		set_le(c->b + list_at, c->pos - list_at - 4, 4);
 	put8(c, 0x02);
 	size_t sys = elem_open(c, "System", false);
 	put8(c, 0x02);
@@ -221,7 +222,8 @@ static void system_template(struct chunk *c)
 		size_t la = c->pos;
 		put_le(c, 0, 4);
 		attr_subst(c, "Qualifiers", 3, T_UINT16, true, false);
-		set_le(c->b + la, c->pos - la - 4, 4);
+		if (!c->overflow)
+			set_le(c->b + la, c->pos - la - 4, 4);
 		put8(c, 0x02);
 		subst(c, 2, T_UINT16, false);
 		put8(c, 0x04);
@@ -278,7 +280,8 @@ static void data_template(struct chunk *c, const struct td_ew_event *e)
 			size_t la = c->pos;
 			put_le(c, 0, 4);
 			attr_literal(c, "Name", e->data_name[i], false);
-			set_le(c->b + la, c->pos - la - 4, 4);
+			if (!c->overflow)
+				set_le(c->b + la, c->pos - la - 4, 4);
 		} else {
 			at = elem_open(c, "Data", false);
 		}
