@@ -2,11 +2,16 @@
 # Parse + match throughput of tlsdiag on a generated mixed text bundle,
 # against grep with the same patterns.  Prints one line per measurement.
 #
+# Then a zipped bundle of event logs and text logs (GEN_ZIP; TD_BENCH_ZIP_MB
+# uncompressed, default 1024) read in memory, end to end: MB/s of
+# uncompressed data and peak memory, next to unzip -tq (inflate alone) and
+# tlsdiag on the same files extracted.
+#
 # Then the EVTX reader on the files of ../shared/corpus/evtx-bench: records/s
 # and MB/s on one thread and one thread per core, libevtx's evtxexport on
 # the same file, and a whole tlsdiag run on it (peak memory).
 #
-# usage: run_bench.sh TLSDIAG GEN_BUNDLE MEASURE DATA_DIR [EVTX_BENCH EVTX_DIR]
+# usage: run_bench.sh TLSDIAG GEN_BUNDLE MEASURE DATA_DIR [EVTX_BENCH EVTX_DIR [GEN_ZIP]]
 # TD_BENCH_MB sets the bundle size (default 500).
 set -eu
 tlsdiag=$1
@@ -15,7 +20,9 @@ measure=$3
 data=$4
 evtx_bench=${5:-}
 evtx_dir=${6:-}
+gen_zip=${7:-}
 mb=${TD_BENCH_MB:-500}
+zip_mb=${TD_BENCH_ZIP_MB:-1024}
 
 if [ ! -f "$data/.size" ] || [ "$(cat "$data/.size")" != "$mb" ]; then
 	echo "generating a $mb MB bundle in $data ..."
@@ -68,6 +75,33 @@ done
 report "grep -E -c -i -f literals: bundle" "$(size "$b"/*)" grep -E -c -i -f "$data/literals.ere" -r "$b"
 report "grep -P -c (patterns): CMTrace" "$(size "$b/CcmMessaging.log")" \
 	grep -P -c "$(paste -sd'|' "$data/patterns.pcre" | sed 's/(?i)//g; s/^/(?i)/')" "$b/CcmMessaging.log"
+
+# --- zipped bundle ------------------------------------------------------------
+if [ -n "$gen_zip" ]; then
+	z="$data/bundle.zip"
+	if [ ! -f "$data/.zipsize" ] || [ "$(cat "$data/.zipsize")" != "$zip_mb" ]; then
+		echo "generating a $zip_mb MB zipped bundle in $z ..."
+		rm -rf "$z" "$data/unzipped"
+		"$gen_zip" "$z" "$zip_mb"
+		echo "$zip_mb" > "$data/.zipsize"
+	fi
+	# Uncompressed bytes, from the zip's own listing (the last line of unzip -l).
+	if command -v unzip >/dev/null 2>&1; then
+		raw=$(unzip -l "$z" | tail -n 1 | awk '{print $1}')
+	else
+		raw=$((zip_mb * 1048576))
+	fi
+	echo "--- zipped bundle: $(size "$z" | awk '{printf "%.1f", $1 / 1048576}') MB zip," \
+		"$(echo "$raw" | awk '{printf "%.1f", $1 / 1048576}') MB of logs; MB/s of uncompressed data"
+	report "tlsdiag: zip, in memory" "$raw" "$tlsdiag" --format json "$z"
+	if command -v unzip >/dev/null 2>&1; then
+		report "unzip -tq (inflate and CRC alone)" "$raw" unzip -tq "$z"
+		[ -d "$data/unzipped" ] || unzip -q "$z" -d "$data/unzipped"
+		report "tlsdiag: the same files extracted" "$raw" "$tlsdiag" --format json "$data/unzipped"
+	fi
+else
+	echo "zipped bundle: no generator (configure with tests enabled); skipped"
+fi
 
 # --- EVTX --------------------------------------------------------------------
 if [ -z "$evtx_bench" ] || [ ! -d "$evtx_dir" ]; then
