@@ -3,7 +3,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,7 @@ void td_archive_limits_init(struct td_archive_limits *lim)
 	lim->ratio = 1000;
 	lim->depth = 8;
 	lim->members = 1000000;
+	lim->read_ahead = true;
 }
 
 /* A member's bytes; the memory is reused from member to member. */
@@ -48,6 +51,8 @@ struct level {
 	struct level *next;
 };
 
+struct handoff;
+
 struct walk {
 	const struct td_archive_limits *lim;
 	td_archive_cb cb;
@@ -57,6 +62,7 @@ struct walk {
 	uint64_t entries;   /* entries seen so far */
 	struct level *levels;
 	struct archive *top; /* the bundle's own reader, while it is open */
+	struct handoff *handoff; /* with read-ahead: where members go */
 	int rc;             /* TD_E_STOP, TD_E_NOMEM */
 	bool done;          /* a bundle-wide limit ended the walk */
 };
@@ -235,10 +241,14 @@ static int raw_name(struct td_buf *b, struct td_bytes in, const char *parent,
 
 /* --- the walk ------------------------------------------------------------ */
 
-/* Hands a member or a problem to the callback.  Messages quote member
- * names and libarchive's words: they are shown safely too. */
-static int report(struct walk *w, const char *path, struct td_bytes data, const char *error,
-		  const char *note)
+static int handoff_put(struct walk *w, const struct td_archive_member *m, struct membuf *owner);
+static bool stopped(struct walk *w);
+
+/* Hands a member or a problem to the callback (through the read-ahead
+ * handoff, which takes owner's memory, when there is one).  Messages quote
+ * member names and libarchive's words: they are shown safely too. */
+static int report_owned(struct walk *w, const char *path, struct td_bytes data,
+			const char *error, const char *note, struct membuf *owner)
 {
 	struct td_buf shown;
 	td_buf_init(&shown, (size_t)1 << 16);
@@ -246,10 +256,18 @@ static int report(struct walk *w, const char *path, struct td_bytes data, const 
 		return w->rc = TD_E_NOMEM;
 	uint64_t consumed = w->top ? (uint64_t)archive_filter_bytes(w->top, -1) : 0;
 	struct td_archive_member m = { path, data, error ? shown.p : NULL, note, consumed };
-	if (w->cb(&m, w->user))
+	if (w->handoff)
+		handoff_put(w, &m, owner);
+	else if (w->cb(&m, w->user))
 		w->rc = TD_E_STOP;
 	td_buf_release(&shown);
 	return w->rc;
+}
+
+static int report(struct walk *w, const char *path, struct td_bytes data, const char *error,
+		  const char *note)
+{
+	return report_owned(w, path, data, error, note, NULL);
 }
 
 static int report_error(struct walk *w, const char *path, const char *fmt, ...)
@@ -386,6 +404,10 @@ static enum outcome read_member(struct walk *w, struct reader *rd, struct membuf
 				 rd->archive_path);
 			return READ_FAILED;
 		}
+		if (stopped(w)) {
+			w->rc = TD_E_STOP;
+			return READ_END;
+		}
 		uint64_t end = (uint64_t)off + n;
 		if (end > max) {
 			fmt_size(lsz, sizeof(lsz), lim->member_bytes);
@@ -442,13 +464,14 @@ static int walk_archive(struct walk *w, struct archive *a, bool raw, struct td_b
 			const char *path, unsigned depth);
 
 /* A member read whole: an archive to open, or a file for the callback. */
-static int deliver(struct walk *w, const char *path, struct td_bytes data, const char *error,
+static int deliver(struct walk *w, const char *path, struct membuf *b, const char *error,
 		   unsigned depth)
 {
 	bool raw;
+	struct td_bytes data = td_bytes_make(b->p, b->len);
 	struct archive *inner = open_archive(data, &raw);
 	if (!inner)
-		return report(w, path, data, error, NULL);
+		return report_owned(w, path, data, error, NULL, b);
 	if (error && report(w, path, td_bytes_make(NULL, 0), error, NULL))
 		return w->rc;
 	if (depth >= w->lim->depth) {
@@ -505,7 +528,7 @@ static bool walk_entry(struct walk *w, struct reader *rd, struct td_bytes in, bo
 	struct td_bytes data = td_bytes_make(lv->data.p, lv->data.len);
 	switch (o) {
 	case READ_ALL:
-		deliver(w, path, data, rd->warning ? rd->why : NULL, depth);
+		deliver(w, path, &lv->data, rd->warning ? rd->why : NULL, depth);
 		return !w->rc && !w->done;
 	case READ_SKIPPED:
 		if (!charge_skip(w, rd, &lv->data)) {
@@ -525,7 +548,7 @@ static bool walk_entry(struct walk *w, struct reader *rd, struct td_bytes in, bo
 		if (data.len)
 			snprintf(rd->why + strlen(rd->why), sizeof(rd->why) - strlen(rd->why),
 				 "; the first %zu bytes were read", data.len);
-		deliver(w, path, data, rd->why, depth);
+		deliver(w, path, &lv->data, rd->why, depth);
 		return o == READ_FAILED && !w->rc && !w->done;
 	case READ_END:
 		if (!w->rc)
@@ -596,6 +619,136 @@ static int walk_archive(struct walk *w, struct archive *a, bool raw, struct td_b
 	return w->rc;
 }
 
+/* --- read-ahead ---------------------------------------------------------- */
+
+/* With read-ahead the walk runs on a thread of its own and hands members
+ * over one at a time through a single slot: while the callback works on
+ * one member on the caller's thread, the walk decompresses the next into a
+ * second buffer, and waits for the slot before handing that one over.  So
+ * at most two member buffers exist, and the callback sees members in the
+ * same order as without read-ahead. */
+struct handoff {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;       /* signalled on every change of state */
+	enum { SLOT_EMPTY, SLOT_FULL, SLOT_BUSY } state;
+	struct td_archive_member m; /* path and error are malloc'ed copies */
+	struct membuf buf;       /* the member's bytes, taken from the walk */
+	struct membuf spare;     /* a buffer the caller is done with, for reuse */
+	bool finished;           /* the walk is over */
+	atomic_bool stop;        /* the callback asked to stop */
+	struct walk *w;
+	struct archive *a;
+	bool raw;
+	struct td_bytes in;
+};
+
+static bool stopped(struct walk *w)
+{
+	return w->handoff && atomic_load(&w->handoff->stop);
+}
+
+static int handoff_put(struct walk *w, const struct td_archive_member *m, struct membuf *owner)
+{
+	struct handoff *h = w->handoff;
+	char *path = strdup(m->path), *error = m->error ? strdup(m->error) : NULL;
+	if (!path || (m->error && !error)) {
+		free(path);
+		free(error);
+		return w->rc = TD_E_NOMEM;
+	}
+	pthread_mutex_lock(&h->mu);
+	while (h->state != SLOT_EMPTY && !atomic_load(&h->stop))
+		pthread_cond_wait(&h->cv, &h->mu);
+	if (atomic_load(&h->stop)) {
+		pthread_mutex_unlock(&h->mu);
+		free(path);
+		free(error);
+		return w->rc = TD_E_STOP;
+	}
+	h->m = *m;
+	h->m.path = path;
+	h->m.error = error;
+	memset(&h->buf, 0, sizeof(h->buf));
+	if (owner) {
+		/* The walk goes on in the buffer the caller gave back. */
+		h->buf = *owner;
+		*owner = h->spare;
+		owner->len = 0;
+		memset(&h->spare, 0, sizeof(h->spare));
+	}
+	h->state = SLOT_FULL;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return w->rc;
+}
+
+static void *walk_thread(void *arg)
+{
+	struct handoff *h = arg;
+	walk_archive(h->w, h->a, h->raw, h->in, h->w->root, 1);
+	pthread_mutex_lock(&h->mu);
+	h->finished = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* The caller's side: every member handed over goes to the callback. */
+static void handoff_drain(struct handoff *h, td_archive_cb cb, void *user)
+{
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (h->state != SLOT_FULL && !h->finished)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->state != SLOT_FULL)
+			break;
+		h->state = SLOT_BUSY;
+		struct td_archive_member m = h->m;
+		pthread_mutex_unlock(&h->mu);
+		bool stop = !atomic_load(&h->stop) && cb(&m, user);
+		free((char *)m.path);
+		free((char *)m.error);
+		pthread_mutex_lock(&h->mu);
+		if (stop)
+			atomic_store(&h->stop, true);
+		if (!h->spare.p)
+			h->spare = h->buf;
+		else
+			free(h->buf.p);
+		memset(&h->buf, 0, sizeof(h->buf));
+		h->state = SLOT_EMPTY;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Walks on a second thread; false when no thread could be started. */
+static bool walk_ahead(struct walk *w, struct archive *a, bool raw, struct td_bytes in)
+{
+	struct handoff h = { .state = SLOT_EMPTY, .w = w, .a = a, .raw = raw, .in = in };
+	atomic_init(&h.stop, false);
+	if (pthread_mutex_init(&h.mu, NULL))
+		return false;
+	if (pthread_cond_init(&h.cv, NULL)) {
+		pthread_mutex_destroy(&h.mu);
+		return false;
+	}
+	w->handoff = &h;
+	pthread_t t;
+	bool ok = pthread_create(&t, NULL, walk_thread, &h) == 0;
+	if (ok) {
+		handoff_drain(&h, w->cb, w->user);
+		pthread_join(t, NULL);
+		if (atomic_load(&h.stop))
+			w->rc = TD_E_STOP;
+	}
+	w->handoff = NULL;
+	free(h.spare.p);
+	pthread_cond_destroy(&h.cv);
+	pthread_mutex_destroy(&h.mu);
+	return ok;
+}
+
 int td_archive_walk(struct td_bytes in, const char *name, const struct td_archive_limits *lim,
 		    td_archive_cb cb, void *user)
 {
@@ -610,7 +763,8 @@ int td_archive_walk(struct td_bytes in, const char *name, const struct td_archiv
 		report_error(&w, name, "archive not opened: the limit is 0 (--max-depth)");
 		return w.rc;
 	}
-	walk_archive(&w, a, raw, in, name, 1);
+	if (!lim->read_ahead || !walk_ahead(&w, a, raw, in))
+		walk_archive(&w, a, raw, in, name, 1);
 	while (w.levels) {
 		struct level *next = w.levels->next;
 		free(w.levels->data.p);

@@ -25,7 +25,9 @@
  * error.
  *
  * Memory: one member's bytes per nesting level at a time (an archive inside
- * an archive is held whole while its own members are read).
+ * an archive is held whole while its own members are read), and with
+ * read-ahead one more: the member the callback has while the next is read.
+ * The callback always runs on the caller's thread, one member at a time.
  */
 #ifndef TD_ARCHIVE_WALK_H
 #define TD_ARCHIVE_WALK_H
@@ -45,10 +47,13 @@ struct td_archive_limits {
 	uint64_t ratio;        /* bytes out per compressed byte in (0: no limit) */
 	unsigned depth;        /* archive levels opened; a bundle itself is level 1 */
 	uint64_t members;      /* members read in all, every level counted */
+	/* Not a limit: decompress the next member on a second thread while
+	 * the callback works on this one (at most two members in memory). */
+	bool read_ahead;
 };
 
 /* The defaults: 16 GiB in all, 4 GiB per member, ratio 1000, depth 8,
- * 1,000,000 members. */
+ * 1,000,000 members, read-ahead on. */
 void td_archive_limits_init(struct td_archive_limits *lim);
 
 /* One member, or one problem, as the walk hands it over. */

@@ -59,11 +59,26 @@ static void walked_release(struct walked *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* Every test runs twice: with read-ahead (a second thread) and without. */
+static bool read_ahead;
+
+static void with_read_ahead(void)
+{
+	read_ahead = true;
+}
+
+static void without_read_ahead(void)
+{
+	read_ahead = false;
+}
+
 static int walk_lim(const unsigned char *p, size_t len, const char *name,
 		    const struct td_archive_limits *lim, struct walked *w)
 {
+	struct td_archive_limits l = *lim;
+	l.read_ahead = read_ahead;
 	memset(w, 0, sizeof(*w));
-	return td_archive_walk(td_bytes_make(p, len), name, lim, collect, w);
+	return td_archive_walk(td_bytes_make(p, len), name, &l, collect, w);
 }
 
 static int walk(const unsigned char *p, size_t len, const char *name, struct walked *w)
@@ -525,10 +540,60 @@ START_TEST(empty_archive_and_stop)
 	w.stop_at = 1;
 	struct td_archive_limits lim;
 	td_archive_limits_init(&lim);
+	lim.read_ahead = read_ahead;
 	ck_assert_int_eq(td_archive_walk(td_bytes_make(a, len), "b.zip", &lim, collect, &w),
 			 TD_E_STOP);
 	ck_assert_uint_eq(w.all, 1);
 	walked_release(&w);
+	free(a);
+}
+END_TEST
+
+/* Many members of different sizes, nested archives between them: each
+ * arrives whole and in order, whichever buffer it was read into. */
+START_TEST(many_members_intact)
+{
+	enum { N = 40 };
+	struct td_aw_file f[N];
+	char names[N][16];
+	char *datas[N];
+	size_t inner_len = 0;
+	unsigned char *inner = NULL;
+	for (int i = 0; i < N; i++) {
+		size_t n = (size_t)(i * 7919 % 300000) + 1;
+		datas[i] = malloc(n + 1);
+		for (size_t k = 0; k < n; k++)
+			datas[i][k] = (char)('A' + (k * 31 + (size_t)i) % 53);
+		datas[i][n] = '\0';
+		snprintf(names[i], sizeof(names[i]), "m%02d.log", i);
+		f[i] = (struct td_aw_file){ names[i], datas[i], n, false };
+		if (i == 10) {
+			inner = td_aw_build("zip", NULL, NULL, NULL, f, 3, &inner_len);
+			f[i] = (struct td_aw_file){ "in.zip", inner, inner_len, false };
+		}
+	}
+	size_t len;
+	unsigned char *a = td_aw_build("ustar", "gzip", NULL, NULL, f, N, &len);
+	struct walked w;
+	ck_assert_int_eq(walk(a, len, "many.tgz", &w), TD_OK);
+	ck_assert_uint_eq(w.all, N + 2);
+	for (size_t i = 0, k = 0; i < N; i++, k++) {
+		char path[64];
+		if (i == 10) {
+			for (int j = 0; j < 3; j++, k++) {
+				snprintf(path, sizeof(path), "many.tgz!/in.zip!/%s", names[j]);
+				assert_member(&w, k, path, datas[j]);
+			}
+			k--;
+			continue;
+		}
+		snprintf(path, sizeof(path), "many.tgz!/%s", names[i]);
+		assert_member(&w, k, path, datas[i]);
+	}
+	walked_release(&w);
+	for (int i = 0; i < N; i++)
+		free(datas[i]);
+	free(inner);
 	free(a);
 }
 END_TEST
@@ -687,29 +752,41 @@ START_TEST(damaged_member)
 }
 END_TEST
 
+/* The tests of a case, with a fixture choosing read-ahead or not. */
+static void add_cases(Suite *s, const char *name, void (*fixture)(void), bool hostile)
+{
+	TCase *tc = tcase_create(name);
+	tcase_add_checked_fixture(tc, fixture, NULL);
+	tcase_set_timeout(tc, 300);
+	if (!hostile) {
+		tcase_add_loop_test(tc, every_kind, 0, sizeof(kinds) / sizeof(kinds[0]));
+		tcase_add_test(tc, zip64_is_zip64);
+		tcase_add_loop_test(tc, cabinet, 0, 2);
+		tcase_add_test(tc, single_compressed_files);
+		tcase_add_test(tc, nested);
+		tcase_add_test(tc, detection);
+		tcase_add_test(tc, empty_archive_and_stop);
+		tcase_add_test(tc, many_members_intact);
+	} else {
+		tcase_add_test(tc, deep_nesting);
+		tcase_add_test(tc, bombs);
+		tcase_add_test(tc, skipped_bomb_counts);
+		tcase_add_test(tc, member_count);
+		tcase_add_test(tc, hostile_names);
+		tcase_add_test(tc, encrypted_member);
+		tcase_add_loop_test(tc, truncations, 0, sizeof(cut_kinds) / sizeof(cut_kinds[0]));
+		tcase_add_test(tc, truncated_zip_keeps_members);
+		tcase_add_test(tc, damaged_member);
+	}
+	suite_add_tcase(s, tc);
+}
+
 Suite *archive_suite(void)
 {
 	Suite *s = suite_create("archive");
-	TCase *tc = tcase_create("formats");
-	tcase_add_loop_test(tc, every_kind, 0, sizeof(kinds) / sizeof(kinds[0]));
-	tcase_add_test(tc, zip64_is_zip64);
-	tcase_add_loop_test(tc, cabinet, 0, 2);
-	tcase_add_test(tc, single_compressed_files);
-	tcase_add_test(tc, nested);
-	tcase_add_test(tc, detection);
-	tcase_add_test(tc, empty_archive_and_stop);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("hostile");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, deep_nesting);
-	tcase_add_test(tc, bombs);
-	tcase_add_test(tc, skipped_bomb_counts);
-	tcase_add_test(tc, member_count);
-	tcase_add_test(tc, hostile_names);
-	tcase_add_test(tc, encrypted_member);
-	tcase_add_loop_test(tc, truncations, 0, sizeof(cut_kinds) / sizeof(cut_kinds[0]));
-	tcase_add_test(tc, truncated_zip_keeps_members);
-	tcase_add_test(tc, damaged_member);
-	suite_add_tcase(s, tc);
+	add_cases(s, "formats", with_read_ahead, false);
+	add_cases(s, "formats_serial", without_read_ahead, false);
+	add_cases(s, "hostile", with_read_ahead, true);
+	add_cases(s, "hostile_serial", without_read_ahead, true);
 	return s;
 }
