@@ -55,16 +55,6 @@ static void add_text(const char *name, void (*gen)(FILE *, uint64_t), uint64_t b
 	free(buf);
 }
 
-static uint32_t rng = 88172645u;
-
-static uint32_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
-}
-
 static const char *const services[] = {
 	"Windows Update", "Background Intelligent Transfer Service", "SMS Agent Host",
 	"SQL Server (MSSQLSERVER)", "Windows Modules Installer", "WinHTTP Web Proxy Auto-Discovery",
@@ -84,7 +74,7 @@ static void add_evtx(const char *name, const char *channel, const char *computer
 	uint64_t t = td_ew_filetime("2024-03-05T00:00:00.0000000Z");
 	for (size_t i = 0; i < n; i++) {
 		struct td_ew_event *e = &ev[i];
-		uint32_t r = next();
+		uint32_t r = td_gen_random();
 		t += 10000000ull * (1 + r % 13);
 		e->filetime = t;
 		e->computer = computer;

@@ -6,7 +6,7 @@
 
 static uint32_t rng = 2463534242u;
 
-static uint32_t next(void)
+uint32_t td_gen_random(void)
 {
 	rng ^= rng << 13;
 	rng ^= rng >> 17;
@@ -57,7 +57,7 @@ void td_gen_cmtrace(FILE *f, uint64_t bytes)
 	for (uint64_t i = 0; written < bytes; i++) {
 		int h, m, s, ms;
 		stamp(i, &h, &m, &s, &ms);
-		uint32_t r = next();
+		uint32_t r = td_gen_random();
 		const char *msg = r % 5000 == 0 ? tls_messages[r % 3] : cm_messages[r % 10];
 		int type = r % 97 == 0 ? 2 : 1;
 		int n = fprintf(f,
@@ -75,7 +75,7 @@ void td_gen_smstrace(FILE *f, uint64_t bytes)
 	for (uint64_t i = 0; written < bytes; i++) {
 		int h, m, s, ms;
 		stamp(i, &h, &m, &s, &ms);
-		uint32_t r = next();
+		uint32_t r = td_gen_random();
 		const char *msg = r % 5000 == 0 ? tls_messages[2] : cm_messages[r % 10];
 		unsigned tid = 1000 + r % 9000;
 		int n = fprintf(f, "%s  $$<SMS Provider><03-05-2024 %02d:%02d:%02d.%03d+300><thread=%u (0x%X)>\r\n",
@@ -117,7 +117,7 @@ void td_gen_errorlog(FILE *f, uint64_t bytes)
 	for (uint64_t i = 0; written < bytes; i++) {
 		int h, m, s, ms;
 		stamp(i, &h, &m, &s, &ms);
-		uint32_t r = next();
+		uint32_t r = td_gen_random();
 		if (r % 4000 == 0) {
 			n = snprintf(line, sizeof(line),
 				     "2024-03-05 %02d:%02d:%02d.%02d Logon       Error: 17194, Severity: 16, State: 1.\r\n"
@@ -137,7 +137,7 @@ void td_gen_apptext(FILE *f, uint64_t bytes)
 	for (uint64_t i = 0; written < bytes; i++) {
 		int h, m, s, ms;
 		stamp(i, &h, &m, &s, &ms);
-		uint32_t r = next();
+		uint32_t r = td_gen_random();
 		int n;
 		if (r % 3000 == 0) {
 			n = fprintf(f,

@@ -9,6 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The next number of the sequence (xorshift32). */
+uint32_t td_gen_random(void);
+
 void td_gen_cmtrace(FILE *f, uint64_t bytes);
 void td_gen_smstrace(FILE *f, uint64_t bytes);
 void td_gen_errorlog(FILE *f, uint64_t bytes);

@@ -72,19 +72,25 @@ static void without_read_ahead(void)
 	read_ahead = false;
 }
 
+/* The default limits, with read-ahead as the test case wants it. */
+static struct td_archive_limits defaults(void)
+{
+	struct td_archive_limits lim;
+	td_archive_limits_init(&lim);
+	lim.read_ahead = read_ahead;
+	return lim;
+}
+
 static int walk_lim(const unsigned char *p, size_t len, const char *name,
 		    const struct td_archive_limits *lim, struct walked *w)
 {
-	struct td_archive_limits l = *lim;
-	l.read_ahead = read_ahead;
 	memset(w, 0, sizeof(*w));
-	return td_archive_walk(td_bytes_make(p, len), name, &l, collect, w);
+	return td_archive_walk(td_bytes_make(p, len), name, lim, collect, w);
 }
 
 static int walk(const unsigned char *p, size_t len, const char *name, struct walked *w)
 {
-	struct td_archive_limits lim;
-	td_archive_limits_init(&lim);
+	struct td_archive_limits lim = defaults();
 	return walk_lim(p, len, name, &lim, w);
 }
 
@@ -262,8 +268,7 @@ START_TEST(nested)
 	walked_release(&w);
 
 	/* Two levels allowed: the third archive is reported, not opened. */
-	struct td_archive_limits lim;
-	td_archive_limits_init(&lim);
+	struct td_archive_limits lim = defaults();
 	lim.depth = 2;
 	ck_assert_int_eq(walk_lim(a3, l3, "outer.zip", &lim, &w), TD_OK);
 	ck_assert_uint_eq(w.all, 4);
@@ -324,8 +329,7 @@ START_TEST(bombs)
 	};
 	size_t len;
 	unsigned char *a = td_aw_build("zip", NULL, NULL, NULL, f, 6, &len);
-	struct td_archive_limits lim;
-	td_archive_limits_init(&lim);
+	struct td_archive_limits lim = defaults();
 	lim.ratio = 100;
 	struct walked w;
 	ck_assert_int_eq(walk_lim(a, len, "bomb.zip", &lim, &w), TD_OK);
@@ -352,7 +356,7 @@ START_TEST(bombs)
 
 	/* The member limit: the header's size says so before anything is
 	 * decompressed; the walk goes on. */
-	td_archive_limits_init(&lim);
+	lim = defaults();
 	lim.member_bytes = 1 << 20;
 	ck_assert_int_eq(walk_lim(a, len, "bomb.zip", &lim, &w), TD_OK);
 	ck_assert_uint_eq(w.all, 6);
@@ -375,44 +379,28 @@ START_TEST(bombs)
 	/* A gzip stream gives no size up front: the member limit stops the
 	 * read on the way. */
 	unsigned char *g = td_aw_gzip("zeros", zeros, big, &len);
-	td_archive_limits_init(&lim);
+	lim = defaults();
 	lim.member_bytes = 1 << 20;
 	ck_assert_int_eq(walk_lim(g, len, "z.gz", &lim, &w), TD_OK);
 	assert_error(&w, 0, "z.gz!/zeros", "not read: more than the member limit of 1 MiB");
 	walked_release(&w);
 	free(g);
-	free(zeros);
-}
-END_TEST
 
-/* Skipping a member of a tar.gz means inflating it: that counts against
- * the total, so a skipped bomb cannot cost more than the limit. */
-START_TEST(skipped_bomb_counts)
-{
-	size_t big = (size_t)8 << 20;
-	char *zeros = calloc(1, big);
-	const struct td_aw_file f[] = {
-		{ "zeros.bin", zeros, big, false },
-		{ "after.log", "after\n", 0, false },
-	};
-	size_t len;
-	unsigned char *a = td_aw_build("ustar", "gzip", NULL, NULL, f, 2, &len);
-	struct td_archive_limits lim;
-	td_archive_limits_init(&lim);
-	lim.member_bytes = 1 << 20;
+	/* Skipping a member of a tar.gz means inflating it: that counts
+	 * against the total, so a skipped bomb cannot cost more than it. */
+	unsigned char *t = td_aw_build("ustar", "gzip", NULL, NULL, f + 1, 2, &len);
 	lim.bundle_bytes = 4 << 20;
-	struct walked w;
-	ck_assert_int_eq(walk_lim(a, len, "b.tgz", &lim, &w), TD_OK);
+	ck_assert_int_eq(walk_lim(t, len, "b.tgz", &lim, &w), TD_OK);
 	ck_assert_uint_eq(w.all, 1);
-	assert_error(&w, 0, "b.tgz!/zeros.bin", "the rest of 'b.tgz' not read either");
+	assert_error(&w, 0, "b.tgz!/zeros1.bin", "the rest of 'b.tgz' not read either");
 	walked_release(&w);
 	/* With room for the skip, the next member is read. */
 	lim.bundle_bytes = 16 << 20;
-	ck_assert_int_eq(walk_lim(a, len, "b.tgz", &lim, &w), TD_OK);
+	ck_assert_int_eq(walk_lim(t, len, "b.tgz", &lim, &w), TD_OK);
 	ck_assert_uint_eq(w.all, 2);
-	assert_member(&w, 1, "b.tgz!/after.log", "after\n");
+	assert_member(&w, 1, "b.tgz!/b.log", "between\n");
 	walked_release(&w);
-	free(a);
+	free(t);
 	free(zeros);
 }
 END_TEST
@@ -427,8 +415,7 @@ START_TEST(member_count)
 	}
 	size_t len;
 	unsigned char *a = td_aw_build("zip", NULL, NULL, NULL, f, 12, &len);
-	struct td_archive_limits lim;
-	td_archive_limits_init(&lim);
+	struct td_archive_limits lim = defaults();
 	lim.members = 5;
 	struct walked w;
 	ck_assert_int_eq(walk_lim(a, len, "many.zip", &lim, &w), TD_OK);
@@ -473,8 +460,6 @@ START_TEST(encrypted_member)
 	size_t len;
 	unsigned char *a = td_aw_build("zip", NULL, "zip:encryption=zipcrypt", "pw", f, 1, &len);
 	ck_assert_ptr_nonnull(a);
-	/* An open member next to it (a second archive appended is not a zip;
-	 * build the pair in one archive with per-entry encryption instead). */
 	struct walked w;
 	ck_assert_int_eq(walk(a, len, "enc.zip", &w), TD_OK);
 	ck_assert_uint_eq(w.all, 1);
@@ -538,9 +523,7 @@ START_TEST(empty_archive_and_stop)
 	a = td_aw_build("zip", NULL, NULL, NULL, two, 3, &len);
 	memset(&w, 0, sizeof(w));
 	w.stop_at = 1;
-	struct td_archive_limits lim;
-	td_archive_limits_init(&lim);
-	lim.read_ahead = read_ahead;
+	struct td_archive_limits lim = defaults();
 	ck_assert_int_eq(td_archive_walk(td_bytes_make(a, len), "b.zip", &lim, collect, &w),
 			 TD_E_STOP);
 	ck_assert_uint_eq(w.all, 1);
@@ -770,7 +753,6 @@ static void add_cases(Suite *s, const char *name, void (*fixture)(void), bool ho
 	} else {
 		tcase_add_test(tc, deep_nesting);
 		tcase_add_test(tc, bombs);
-		tcase_add_test(tc, skipped_bomb_counts);
 		tcase_add_test(tc, member_count);
 		tcase_add_test(tc, hostile_names);
 		tcase_add_test(tc, encrypted_member);
