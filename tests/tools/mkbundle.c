@@ -17,6 +17,19 @@
 
 static const char *src_dir, *out_dir;
 
+/* Everything allocated, freed before exit. */
+static void *owned[64];
+static size_t nowned;
+
+static void die(const char *what);
+
+static void *own(void *p)
+{
+	if (!p || nowned == sizeof(owned) / sizeof(owned[0]))
+		die("out of memory");
+	return owned[nowned++] = p;
+}
+
 static void die(const char *what)
 {
 	fprintf(stderr, "mkbundle: %s\n", what);
@@ -36,7 +49,7 @@ static struct td_aw_file repo(const char *name, const char *path)
 	fseek(f, 0, SEEK_END);
 	long n = ftell(f);
 	fseek(f, 0, SEEK_SET);
-	char *p = malloc(n > 0 ? (size_t)n : 1);
+	char *p = own(malloc(n > 0 ? (size_t)n : 1));
 	if (!p || (n > 0 && fread(p, 1, (size_t)n, f) != (size_t)n))
 		die("cannot read a file");
 	fclose(f);
@@ -51,7 +64,7 @@ static struct td_aw_file archive(const char *name, const char *format, const cha
 	unsigned char *p = td_aw_build(format, filter, options, NULL, f, n, &len);
 	if (!p)
 		die("cannot build an archive");
-	return (struct td_aw_file){ name, p, len, false };
+	return (struct td_aw_file){ name, own(p), len, false };
 }
 
 /* A zip of one stored file, marked encrypted (flag bit 0 in the local and
@@ -75,7 +88,7 @@ static struct td_aw_file gzip(const char *name, const struct td_aw_file *f)
 	unsigned char *p = td_aw_gzip(f->name, f->data, f->len, &len);
 	if (!p)
 		die("cannot build a gzip file");
-	return (struct td_aw_file){ name, p, len, false };
+	return (struct td_aw_file){ name, own(p), len, false };
 }
 
 static struct td_aw_file cabinet(const char *name, const struct td_aw_file *f, size_t n)
@@ -84,7 +97,7 @@ static struct td_aw_file cabinet(const char *name, const struct td_aw_file *f, s
 	unsigned char *p = td_aw_cab(f, n, true, &len);
 	if (!p)
 		die("cannot build a cabinet");
-	return (struct td_aw_file){ name, p, len, false };
+	return (struct td_aw_file){ name, own(p), len, false };
 }
 
 static void save(const char *name, const unsigned char *p, size_t n)
@@ -157,9 +170,7 @@ int main(int argc, char **argv)
 	};
 	struct td_aw_file cut = archive("cut.zip", "zip", NULL, NULL, three, N(three));
 	cut.len = 600; /* inside the third member's data */
-	char *zeros = calloc(1, 2 << 20);
-	if (!zeros)
-		die("out of memory");
+	char *zeros = own(calloc(1, 2 << 20));
 	const struct td_aw_file hostile[] = {
 		{ "../../etc/passwd", clean.data, clean.len, false },
 		{ "/abs/agent.log", clean.data, clean.len, false },
@@ -176,5 +187,7 @@ int main(int argc, char **argv)
 	zip("zip-named.log", three, 2);
 	const char *text = "just text, named like a zip\r\n";
 	save("text-named.zip", (const unsigned char *)text, strlen(text));
+	while (nowned)
+		free(owned[--nowned]);
 	return 0;
 }
