@@ -63,6 +63,8 @@ expect "signatures" "$t" sig
 expect "--format" "$t" --fo
 expect "--fail-on" "$t" --fa
 expect "--quiet" "$t" --q
+expect "--max-member-bytes --max-members" "$t" --max-mem
+expect "" "$t" --max-depth ''
 expect "html json ndjson text" "$t" --format ''
 expect "ndjson" "$t" --format = nd
 expect "html json ndjson text" "$t" -f ''
