@@ -95,17 +95,24 @@ static void prefetch_hint(void *user, size_t from, size_t len)
 	td_progress_at(from);
 }
 
-static int parse_input(struct td_run *r, struct td_input_report *in, struct td_input *data)
+/* Parses one input.  A file's read positions drive the progress line; an
+ * archive member's do not (the archive advances it by the compressed bytes
+ * its walk consumed, see on_member). */
+static int parse_input(struct td_run *r, struct td_input_report *in, struct td_input *data,
+		       bool member)
 {
 	in->dx_input = td_diagnoser_begin_input(r->diag) + 1;
-	td_progress_set_file(in->path);
+	if (!member)
+		td_progress_set_file(in->path);
 	in->bytes = data->len;
 	struct td_parse_ctx ctx = { .cb = on_event, .user = r, .diag = &in->diag,
 				    .path = td_str_cstr(in->path) };
 	struct td_parse_info info;
 	struct td_read_hints hints = { prefetch_hint, drop_hint, data };
-	int rc = td_parse_input(td_bytes_make(data->data, data->len), &ctx, &info, &hints, NULL);
-	td_progress_at(data->len);
+	int rc = td_parse_input(td_bytes_make(data->data, data->len), &ctx, &info,
+				member ? NULL : &hints, NULL);
+	if (!member)
+		td_progress_at(data->len);
 	in->format = info.format;
 	in->encoding = info.encoding;
 	in->events = info.events;
@@ -129,6 +136,7 @@ static void note_not_archive(struct td_input_report *in)
 struct bundle {
 	struct td_run *r;
 	struct td_input *data;
+	uint64_t consumed; /* of data, counted by the progress line */
 };
 
 /* A member of an archive, or a problem with one, becomes an input. */
@@ -138,6 +146,11 @@ static int on_member(const struct td_archive_member *m, void *user)
 	struct td_run *r = b->r;
 	/* Memory stays bounded by the members, not by a mapped archive. */
 	td_input_drop(b->data, m->consumed < SIZE_MAX ? (size_t)m->consumed : SIZE_MAX);
+	td_progress_set_file(m->path);
+	if (m->consumed > b->consumed) {
+		td_progress_advance(m->consumed - b->consumed);
+		b->consumed = m->consumed;
+	}
 	struct td_input_report *in = new_input(r, m->path);
 	if (!in) {
 		r->failed = TD_E_NOMEM;
@@ -150,7 +163,7 @@ static int on_member(const struct td_archive_member *m, void *user)
 		/* Also what was read of a damaged member. */
 		struct td_input mem;
 		td_input_from_memory(&mem, m->data.p, m->data.len);
-		int rc = parse_input(r, in, &mem);
+		int rc = parse_input(r, in, &mem, true);
 		if (rc) {
 			r->failed = rc;
 			return 1;
@@ -167,9 +180,11 @@ static int on_member(const struct td_archive_member *m, void *user)
  * input itself. */
 static int run_bytes(struct td_run *r, const char *path, struct td_input *data)
 {
-	struct bundle b = { r, data };
+	struct bundle b = { r, data, 0 };
 	int rc = td_archive_walk(td_bytes_make(data->data, data->len), path, &r->limits,
 				 on_member, &b);
+	if (rc != TD_E_FORMAT && b.consumed < data->len)
+		td_progress_advance(data->len - b.consumed); /* the archive's tail */
 	if (rc == TD_E_STOP)
 		return r->failed ? r->failed : TD_E_NOMEM;
 	if (rc != TD_E_FORMAT)
@@ -178,7 +193,7 @@ static int run_bytes(struct td_run *r, const char *path, struct td_input *data)
 	if (!in)
 		return TD_E_NOMEM;
 	note_not_archive(in);
-	return parse_input(r, in, data);
+	return parse_input(r, in, data, false);
 }
 
 static int run_file(struct td_run *r, const char *path)
