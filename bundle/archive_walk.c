@@ -519,7 +519,9 @@ static bool walk_entry(struct walk *w, struct reader *rd, struct td_bytes in, bo
 		w->rc = TD_E_NOMEM;
 		return false;
 	}
-	if (archive_entry_filetype(rd->e) != AE_IFREG)
+	/* Folders, links and devices are no files; a tar hard link names a
+	 * member read before. */
+	if (archive_entry_filetype(rd->e) != AE_IFREG || archive_entry_hardlink(rd->e))
 		return true;
 	td_buf_reset(&lv->path);
 	int rc = td_buf_adds(&lv->path, rd->archive_path);

@@ -107,6 +107,35 @@ unsigned char *td_aw_build(const char *format, const char *filter, const char *o
 	return o.p;
 }
 
+unsigned char *td_aw_tar_link(const char *name, const char *data, const char *link_name,
+			      size_t *len)
+{
+	struct out o = { 0 };
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	bool ok = a && e && archive_write_set_format_ustar(a) == ARCHIVE_OK &&
+		  archive_write_open2(a, &o, NULL, write_cb, NULL, NULL) == ARCHIVE_OK;
+	if (ok) {
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_mtime(e, FIXED_TIME, 0);
+		archive_entry_set_size(e, (la_int64_t)strlen(data));
+		ok = archive_write_header(a, e) == ARCHIVE_OK &&
+		     archive_write_data(a, data, strlen(data)) == (la_ssize_t)strlen(data);
+		archive_entry_set_pathname(e, link_name);
+		archive_entry_set_hardlink(e, name);
+		archive_entry_set_size(e, 0);
+		ok = ok && archive_write_header(a, e) == ARCHIVE_OK &&
+		     archive_write_close(a) == ARCHIVE_OK && !o.failed;
+	}
+	unsigned char *r = ok ? o.p : fail(a, &o, "hard link");
+	archive_entry_free(e);
+	archive_write_free(a);
+	*len = o.len;
+	return r;
+}
+
 unsigned char *td_aw_gzip(const char *name, const void *data, size_t len, size_t *outlen)
 {
 	z_stream z;

@@ -30,6 +30,10 @@ unsigned char *td_aw_build(const char *format, const char *filter, const char *o
 			   const char *passphrase, const struct td_aw_file *f, size_t n,
 			   size_t *len);
 
+/* A tar of the file name holding data, then a hard link link_name to it. */
+unsigned char *td_aw_tar_link(const char *name, const char *data, const char *link_name,
+			      size_t *len);
+
 /* One gzip stream of data, with name in its header unless NULL. */
 unsigned char *td_aw_gzip(const char *name, const void *data, size_t len, size_t *outlen);
 

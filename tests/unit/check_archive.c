@@ -449,6 +449,15 @@ START_TEST(hostile_names)
 	assert_member(&w, 3, "t.tar!/C:\\Windows\\evil.log", "win\n");
 	walked_release(&w);
 	free(a);
+
+	/* A hard link names a member read before: no second input. */
+	a = td_aw_tar_link("a.log", "a\n", "b.log", &len);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(walk(a, len, "l.tar", &w), TD_OK);
+	ck_assert_uint_eq(w.all, 1);
+	assert_member(&w, 0, "l.tar!/a.log", "a\n");
+	walked_release(&w);
+	free(a);
 }
 END_TEST
 
