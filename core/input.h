@@ -1,5 +1,5 @@
 /* Whole inputs in memory without copying them: files are memory-mapped,
- * standard input is read once, and archive members (later) are handed over
+ * standard input is read once, and archive members (bundle/) are handed over
  * as buffers.  A parser only ever sees data/len.
  */
 #ifndef TD_INPUT_H
