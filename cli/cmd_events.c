@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "archive_walk.h"
 #include "commands.h"
 #include "evtx.h"
 #include "input.h"
@@ -25,6 +26,7 @@ struct events_out {
 	enum events_format format;
 	bool quiet; /* only errors on stderr */
 	struct td_json j;
+	int status; /* of the archive being walked */
 };
 
 static void ndjson_event(struct events_out *o, const struct td_event *ev)
@@ -132,6 +134,47 @@ static void report(const char *path, const struct td_diag *d, bool quiet)
 		fprintf(stderr, "tlsdiag: %s: %zu more problems not shown\n", path, d->dropped);
 }
 
+/* The events of one input's bytes, named name. */
+static int events_in(struct events_out *o, const char *name, struct td_bytes data)
+{
+	struct td_diag diag;
+	td_diag_init(&diag, 1000);
+	struct td_parse_ctx ctx = { .cb = on_event, .user = o, .diag = &diag,
+				    .path = td_str_cstr(name) };
+	struct td_parse_info info;
+	struct td_evtx_options opt = { .xml = o->format == EV_XML, .recover = true };
+	int rc = td_parse_input(data, &ctx, &info, NULL, &opt);
+	report(name, &diag, o->quiet);
+	td_diag_release(&diag);
+	if (info.format == TD_FMT_BINARY) {
+		fprintf(stderr, "tlsdiag: %s: not text and not an event log; skipped\n", name);
+		return TD_EXIT_TROUBLE;
+	}
+	if (rc == TD_E_NOMEM) {
+		fprintf(stderr, "tlsdiag: %s: out of memory\n", name);
+		return TD_EXIT_TROUBLE;
+	}
+	return TD_EXIT_CLEAN;
+}
+
+/* An archive member: its events, then what kept it from being read whole. */
+static int on_member(const struct td_archive_member *m, void *user)
+{
+	struct events_out *o = user;
+	if (m->note && !o->quiet)
+		fprintf(stderr, "tlsdiag: %s: note: %s\n", m->path, m->note);
+	if (!m->note && (m->data.len || !m->error) &&
+	    events_in(o, m->path, m->data) != TD_EXIT_CLEAN)
+		o->status = TD_EXIT_TROUBLE;
+	if (m->error) {
+		fprintf(stderr, "tlsdiag: %s: %s\n", m->path, m->error);
+		o->status = TD_EXIT_TROUBLE;
+	}
+	return ferror(o->f) ? 1 : 0;
+}
+
+/* A file or standard input: an archive's members (default limits), or the
+ * input itself. */
 static int events_of(struct events_out *o, const char *path)
 {
 	struct td_input data;
@@ -144,25 +187,20 @@ static int events_of(struct events_out *o, const char *path)
 		fprintf(stderr, "tlsdiag: %s: %s\n", name, err.msg);
 		return TD_EXIT_TROUBLE;
 	}
-	struct td_diag diag;
-	td_diag_init(&diag, 1000);
-	struct td_parse_ctx ctx = { .cb = on_event, .user = o, .diag = &diag,
-				    .path = td_str_cstr(name) };
-	struct td_parse_info info;
-	struct td_evtx_options opt = { .xml = o->format == EV_XML, .recover = true };
-	rc = td_parse_input(td_bytes_make(data.data, data.len), &ctx, &info, NULL, &opt);
-	td_input_release(&data);
-	report(name, &diag, o->quiet);
-	td_diag_release(&diag);
-	if (info.format == TD_FMT_BINARY) {
-		fprintf(stderr, "tlsdiag: %s: not text and not an event log; skipped\n", name);
-		return TD_EXIT_TROUBLE;
-	}
-	if (rc == TD_E_NOMEM) {
+	struct td_bytes bytes = td_bytes_make(data.data, data.len);
+	struct td_archive_limits lim;
+	td_archive_limits_init(&lim);
+	o->status = TD_EXIT_CLEAN;
+	rc = td_archive_walk(bytes, name, &lim, on_member, o);
+	int status = o->status;
+	if (rc == TD_E_FORMAT)
+		status = events_in(o, name, bytes);
+	else if (rc == TD_E_NOMEM) {
 		fprintf(stderr, "tlsdiag: %s: out of memory\n", name);
-		return TD_EXIT_TROUBLE;
+		status = TD_EXIT_TROUBLE;
 	}
-	return TD_EXIT_CLEAN;
+	td_input_release(&data);
+	return status;
 }
 
 int td_cmd_events(int argc, char **argv, const char *format, bool quiet, FILE *out)
