@@ -360,10 +360,18 @@ static int unchecked(struct td_run *r, struct td_run_report *rep)
 }
 
 /* Finishes the timeline with each input's machine (see td_timeline_finish). */
+/* Whether the diagnosis found sig (on any machine). */
+static bool found(const struct td_signature *sig, void *user)
+{
+	return td_diagnosis_finding(user, sig, NULL) != NULL;
+}
+
 static int finish_timeline(struct td_run *r, struct td_run_report *rep)
 {
 	if (!r->timeline)
 		return TD_OK;
+	/* Context lines of failures the diagnosis did not find are noise. */
+	td_timeline_drop_context(r->timeline, found, r->dx);
 	const char **hosts = calloc(r->ninputs ? r->ninputs : 1, sizeof(*hosts));
 	if (!hosts)
 		return TD_E_NOMEM;

@@ -568,6 +568,22 @@ static int estimate_skews(struct td_timeline *tl)
 	return rc;
 }
 
+size_t td_timeline_drop_context(struct td_timeline *tl,
+				bool (*found)(const struct td_signature *sig, void *user),
+				void *user)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < tl->n; i++) {
+		const struct td_timeline_entry *e = &tl->e[i];
+		if (e->role != TD_ROLE_TRIGGER && e->sig && !found(e->sig, user))
+			continue;
+		tl->e[k++] = *e;
+	}
+	size_t dropped = tl->n - k;
+	tl->n = k;
+	return dropped;
+}
+
 int td_timeline_finish(struct td_timeline *tl, const char *const *hosts, size_t nhosts)
 {
 	if (resolve_provisional(tl))

@@ -112,6 +112,14 @@ void td_timeline_free(struct td_timeline *tl);
 int td_timeline_add(struct td_timeline *tl, const struct td_match *m, size_t input,
 		    uint64_t event) TD_WUR;
 
+/* Drops the context entries (support and require matches) of signatures
+ * for which found(sig, user) is false: lines that only corroborate a
+ * failure the diagnosis did not find.  Entries keep their order; returns
+ * how many were dropped.  Call before td_timeline_finish. */
+size_t td_timeline_drop_context(struct td_timeline *tl,
+				bool (*found)(const struct td_signature *sig, void *user),
+				void *user);
+
 /* Lists each event once where a signature superseded another on it
  * provisionally (it needs `require` context): under the superseding one
  * when its require clauses were all seen in the same input (as the

@@ -163,6 +163,31 @@ START_TEST(one_entry_per_event_and_signature)
 }
 END_TEST
 
+/* Context lines of a failure the diagnosis did not find are dropped; the
+ * failures' own lines and the context of found ones stay, in order. */
+static bool only_cli_reset(const struct td_signature *sig, void *user)
+{
+	(void)user;
+	return strcmp(sig->id, "cli-reset") == 0;
+}
+
+START_TEST(context_of_failures_not_found_is_dropped)
+{
+	struct ev e = { "m.log", 3, NULL, T0, TD_ZONE_UTC, 0, "" };
+	add_clause("cli-reset", 1, 0, 1, &e); /* support of a found failure */
+	add_clause("ctx-reset", 1, 0, 2, &e); /* require of one not found */
+	add_clause("srv-alert", 0, 0, 3, &e); /* a trigger, found or not */
+	add_clause("ctx-reset", 1, 0, 4, &e);
+	add_clause("note-info", 0, 0, 5, &e);
+	ck_assert_uint_eq(td_timeline_drop_context(tl, only_cli_reset, NULL), 2);
+	finish();
+	ck_assert_uint_eq(tl->n, 3);
+	ck_assert_str_eq(tl->e[0].sig->id, "cli-reset");
+	ck_assert_str_eq(tl->e[1].sig->id, "srv-alert");
+	ck_assert_str_eq(tl->e[2].sig->id, "note-info");
+}
+END_TEST
+
 /* A signature that supersedes another on an event but needs require
  * context lists the event only where that context is in the same input;
  * elsewhere the event stays with the superseded signature. */
@@ -446,6 +471,7 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, order_mixed_zones_and_precision);
 	tcase_add_test(tc, sort_is_stable);
 	tcase_add_test(tc, one_entry_per_event_and_signature);
+	tcase_add_test(tc, context_of_failures_not_found_is_dropped);
 	tcase_add_test(tc, provisional_supersedes);
 	tcase_add_test(tc, cap_counts_what_it_drops);
 	tcase_add_test(tc, excerpt_of_an_event_without_text);
