@@ -67,6 +67,13 @@ struct td_archive_member {
 	uint64_t consumed;
 };
 
+/* Whether m carries bytes to parse: a member read whole (even if empty), or
+ * what could be read of a damaged one; a note carries none. */
+static inline bool td_archive_member_has_data(const struct td_archive_member *m)
+{
+	return !m->note && (m->data.len || !m->error);
+}
+
 /* Receives every member; everything it points to is valid only during the
  * call.  Returns 0 to go on, non-zero to stop the walk. */
 typedef int (*td_archive_cb)(const struct td_archive_member *m, void *user);

@@ -163,7 +163,7 @@ static int on_member(const struct td_archive_member *m, void *user)
 	struct events_out *o = user;
 	if (m->note && !o->quiet)
 		fprintf(stderr, "tlsdiag: %s: note: %s\n", m->path, m->note);
-	if (!m->note && (m->data.len || !m->error) &&
+	if (td_archive_member_has_data(m) &&
 	    events_in(o, m->path, m->data) != TD_EXIT_CLEAN)
 		o->status = TD_EXIT_TROUBLE;
 	if (m->error) {

@@ -159,7 +159,7 @@ static int on_member(const struct td_archive_member *m, void *user)
 	if (m->note)
 		td_diag_add(&in->diag, TD_DIAG_NOTE, TD_DIAG_NO_OFFSET, TD_DIAG_NO_LINE, "%s",
 			    m->note);
-	else if (m->data.len || !m->error) {
+	if (td_archive_member_has_data(m)) {
 		/* Also what was read of a damaged member. */
 		struct td_input mem;
 		td_input_from_memory(&mem, m->data.p, m->data.len);
