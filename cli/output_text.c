@@ -168,6 +168,21 @@ static void print_correlation(struct td_output *o, const struct td_finding *f)
 	}
 }
 
+/* "<sep>first .. last" (one time when they are the same, nothing when
+ * unknown), in `style` (a colour code, or ""). */
+static void print_range(struct td_output *o, const char *sep, const char *style,
+			const struct td_time *first, const struct td_time *last)
+{
+	char a[48], b[48];
+	td_output_time(a, sizeof(a), first);
+	td_output_time(b, sizeof(b), last);
+	const char *off = style[0] ? RESET(o) : "";
+	if (a[0] && strcmp(a, b) != 0)
+		fprintf(o->f, "%s%s%s .. %s%s", sep, style, a, b, off);
+	else if (a[0])
+		fprintf(o->f, "%s%s%s%s", sep, style, a, off);
+}
+
 static void text_finding(struct td_output *o, const struct td_finding *f, size_t index)
 {
 	const struct td_signature *s = f->sig;
@@ -185,13 +200,7 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 		(unsigned long long)f->count, f->count == 1 ? "" : "s");
 	if (f->supports)
 		fprintf(out, " + %llu corroborating", (unsigned long long)f->supports);
-	char a[48], b[48];
-	td_output_time(a, sizeof(a), &f->first);
-	td_output_time(b, sizeof(b), &f->last);
-	if (a[0] && strcmp(a, b) != 0)
-		fprintf(out, ", %s .. %s", a, b);
-	else if (a[0])
-		fprintf(out, ", %s", a);
+	print_range(o, ", ", "", &f->first, &f->last);
 	fprintf(out, "%s%s%s\n", s->kb[0] ? ", kb " : "", s->kb,
 		s->community ? ", community-reported" : "");
 	fputs("    Cause: ", out);
@@ -405,18 +414,6 @@ static void text_machines(struct td_output *o)
 
 #define INVENTORY_FILES 8
 
-static void print_range(struct td_output *o, const struct td_time *first,
-			const struct td_time *last)
-{
-	char a[48], b[48];
-	td_output_time(a, sizeof(a), first);
-	td_output_time(b, sizeof(b), last);
-	if (a[0] && strcmp(a, b) != 0)
-		fprintf(o->f, "  %s%s .. %s%s", DIM(o), a, b, RESET(o));
-	else if (a[0])
-		fprintf(o->f, "  %s%s%s", DIM(o), a, RESET(o));
-}
-
 static bool same_host(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcasecmp(a, b) == 0);
@@ -455,7 +452,7 @@ static void print_inventory(struct td_output *o)
 		td_output_safe(o->f, host ? host : "machine not known");
 		fprintf(o->f, ": %zu file%s, %llu event%s", files, files == 1 ? "" : "s",
 			(unsigned long long)events, events == 1 ? "" : "s");
-		print_range(o, &first, &last);
+		print_range(o, "  ", DIM(o), &first, &last);
 		fputc('\n', o->f);
 		size_t shown = 0;
 		for (size_t k = i; k < r->ninputs; k++) {
@@ -473,7 +470,7 @@ static void print_inventory(struct td_output *o)
 				fprintf(o->f, "\n      %s, %s, %llu event%s", td_format_name(in->format),
 					td_encoding_name(in->encoding),
 					(unsigned long long)in->events, in->events == 1 ? "" : "s");
-			print_range(o, &in->first, &in->last);
+			print_range(o, "  ", DIM(o), &in->first, &in->last);
 			fputc('\n', o->f);
 		}
 		if (shown > INVENTORY_FILES)
