@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "html.h"
-#include "machine.h"
 #include "output.h"
 
 #define CHART_W 1000
