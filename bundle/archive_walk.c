@@ -258,13 +258,29 @@ static int report_owned(struct walk *w, const char *path, struct td_bytes data,
 	if (error && add_shown(&shown, error))
 		return w->rc = TD_E_NOMEM;
 	uint64_t consumed = w->top ? (uint64_t)archive_filter_bytes(w->top, -1) : 0;
-	struct td_archive_member m = { path, data, error ? shown.p : NULL, note, consumed };
+	struct td_archive_member m = { path, data, error ? shown.p : NULL, note, consumed,
+				       owner };
 	if (w->handoff)
 		handoff_put(w, &m, owner);
 	else if (w->cb(&m, w->user))
 		w->rc = TD_E_STOP;
 	td_buf_release(&shown);
 	return w->rc;
+}
+
+void *td_archive_member_keep(const struct td_archive_member *m)
+{
+	struct membuf *b = m->keep_;
+	if (b && b->p && b->p == m->data.p) {
+		/* The walk allocates a new buffer for its next member. */
+		void *p = b->p;
+		memset(b, 0, sizeof(*b));
+		return p;
+	}
+	void *p = malloc(m->data.len ? m->data.len : 1);
+	if (p && m->data.len)
+		memcpy(p, m->data.p, m->data.len);
+	return p;
 }
 
 static int report(struct walk *w, const char *path, struct td_bytes data, const char *error,
@@ -725,6 +741,7 @@ static void handoff_drain(struct handoff *h, td_archive_cb cb, void *user)
 			break;
 		h->state = SLOT_BUSY;
 		struct td_archive_member m = h->m;
+		m.keep_ = h->buf.p ? &h->buf : NULL;
 		pthread_mutex_unlock(&h->mu);
 		bool stop = !atomic_load(&h->stop) && cb(&m, user);
 		free((char *)m.path);

@@ -65,6 +65,7 @@ struct td_archive_member {
 	/* The walk will not read the first `consumed` bytes of the bundle
 	 * again (its caller may give a mapped file's pages back). */
 	uint64_t consumed;
+	void *keep_; /* private: the buffer td_archive_member_keep() may take */
 };
 
 /* Whether m carries bytes to parse: a member read whole (even if empty), or
@@ -73,6 +74,12 @@ static inline bool td_archive_member_has_data(const struct td_archive_member *m)
 {
 	return !m->note && (m->data.len || !m->error);
 }
+
+/* The member's bytes, kept beyond the callback: the walk's own buffer,
+ * which the walk then no longer reuses, or a copy.  malloc'ed (free() it);
+ * NULL without memory.  Lets a caller parse members on other threads
+ * while the walk goes on. */
+void *td_archive_member_keep(const struct td_archive_member *m);
 
 /* Receives every member; everything it points to is valid only during the
  * call.  Returns 0 to go on, non-zero to stop the walk. */
