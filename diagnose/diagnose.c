@@ -158,6 +158,83 @@ size_t td_diagnoser_begin_input(struct td_diagnoser *d)
 	return d->input;
 }
 
+/* Appends n elements of size sz at src to the array *arr of *len (capacity
+ * *cap); false without memory. */
+static bool append(void *arr, size_t *cap, size_t *len, const void *src, size_t n, size_t sz)
+{
+	if (!n)
+		return true;
+	if (td_grow(arr, cap, *len + n - 1, sz))
+		return false;
+	memcpy((char *)*(void **)arr + *len * sz, src, n * sz);
+	*len += n;
+	return true;
+}
+
+size_t td_diagnoser_absorb(struct td_diagnoser *d, struct td_diagnoser *from)
+{
+	size_t nin = from->started ? from->input + 1 : 0;
+	size_t base = d->started ? d->input + 1 : 0;
+	for (size_t i = 0; i < nin; i++)
+		td_diagnoser_begin_input(d);
+	if (from->nins) {
+		/* Inputs of d without events have no entry either. */
+		while (d->nins < base) {
+			if (td_grow(&d->ins, &d->capins, d->nins, sizeof(*d->ins)))
+				goto nomem;
+			memset(&d->ins[d->nins++], 0, sizeof(*d->ins));
+		}
+		if (!append(&d->ins, &d->capins, &d->nins, from->ins, from->nins, sizeof(*d->ins)))
+			goto nomem;
+		from->nins = 0;
+	}
+	for (size_t s = 0; s < d->db->nsigs; s++) {
+		struct sigstate *src = &from->sigs[s], *dst = &d->sigs[s];
+		for (size_t a = 0; a < src->n; a++) {
+			src->accs[a].input += base;
+			for (size_t e = 0; e < src->accs[a].nev; e++)
+				src->accs[a].ev[e].input += base;
+		}
+		if (!append(&dst->accs, &dst->cap, &dst->n, src->accs, src->n, sizeof(*src->accs)))
+			goto nomem;
+		src->n = 0;
+	}
+	/* Facts beyond the cap are dropped here; the machine model of their
+	 * input has already seen them. */
+	size_t keep = from->nfacts;
+	if (keep > TD_MAX_FACTS - d->nfacts)
+		keep = TD_MAX_FACTS - d->nfacts;
+	for (size_t i = 0; i < from->nfacts; i++)
+		from->facts[i].input += base;
+	if (!append(&d->facts, &d->capfacts, &d->nfacts, from->facts, keep, sizeof(*d->facts)))
+		goto nomem;
+	for (size_t i = keep; i < from->nfacts; i++)
+		fact_release(&from->facts[i]);
+	from->nfacts = 0;
+	/* Per-file machines: the same file in two inputs gives two, which
+	 * td_machines_group() joins as it joins the files of one machine. */
+	size_t nm = from->machines.n, at = d->machines.n;
+	if (nm) {
+		if (td_grow(&d->machine_inputs, &d->capmi, at + nm - 1, sizeof(*d->machine_inputs)))
+			goto nomem;
+		size_t mcap = d->machines.cap;
+		if (!append(&d->machines.m, &mcap, &d->machines.n, from->machines.m, nm,
+			    sizeof(*from->machines.m)))
+			goto nomem;
+		d->machines.cap = mcap;
+		for (size_t i = 0; i < nm; i++)
+			d->machine_inputs[at + i] = from->machine_inputs[i] + base;
+		from->machines.n = 0;
+	}
+	d->machines.nomem |= from->machines.nomem;
+	d->last_machine = 0;
+	d->nomem |= from->nomem;
+	return base;
+nomem:
+	d->nomem = true;
+	return base;
+}
+
 static char *dupn(struct td_diagnoser *d, struct td_str s)
 {
 	char *p = td_str_dup(s);
