@@ -129,6 +129,45 @@ int td_timeline_add(struct td_timeline *tl, const struct td_match *m, size_t inp
 	return TD_OK;
 }
 
+int td_timeline_absorb(struct td_timeline *tl, struct td_timeline *from, size_t input_base,
+		       uint64_t event_base)
+{
+	for (size_t i = 0; i < from->nreqs; i++)
+		if (note_require(tl, from->reqs[i].clause, from->reqs[i].input + input_base))
+			return TD_E_NOMEM;
+	tl->dropped += from->dropped;
+	for (size_t i = 0; i < from->n; i++) {
+		const struct td_timeline_entry *src = &from->e[i];
+		size_t need = strlen(src->excerpt) + src->time.text.len + strlen(src->path) +
+			      (src->host ? strlen(src->host) : 0) + 64;
+		if (tl->n >= tl->max || need > TD_TIMELINE_MAX_BYTES - tl->strings.used) {
+			tl->dropped++;
+			continue;
+		}
+		if (td_grow(&tl->e, &tl->cap, tl->n, sizeof(*tl->e)))
+			return TD_E_NOMEM;
+		const struct td_timeline_entry *prev = tl->n ? &tl->e[tl->n - 1] : NULL;
+		struct td_timeline_entry *e = &tl->e[tl->n];
+		*e = *src;
+		e->excerpt = keep(tl, td_str_cstr(src->excerpt));
+		e->time.text = td_arena_strdup(&tl->strings, src->time.text);
+		e->path = keep_shared(tl, td_str_cstr(src->path), prev ? prev->path : NULL);
+		if (src->host)
+			e->host = keep_shared(tl, td_str_cstr(src->host), prev ? prev->host : NULL);
+		e->input += input_base;
+		e->event += event_base;
+		if (!e->time.text.p || !e->path || (src->host && !e->host) || !e->excerpt)
+			return TD_E_NOMEM;
+		tl->n++;
+	}
+	tl->provisional |= from->provisional;
+	tl->have_last = false;
+	from->n = 0;
+	from->nreqs = 0;
+	from->dropped = 0;
+	return TD_OK;
+}
+
 /* ---- provisional supersedes ---- */
 
 /* Whether every require clause of sig held in this input. */

@@ -112,6 +112,13 @@ void td_timeline_free(struct td_timeline *tl);
 int td_timeline_add(struct td_timeline *tl, const struct td_match *m, size_t input,
 		    uint64_t event) TD_WUR;
 
+/* Moves the entries of `from` (a timeline of inputs parsed on another
+ * thread, numbered from 0) to the end of tl, their inputs numbered from
+ * input_base and their events from event_base, within tl's caps (what
+ * does not fit is counted in dropped).  `from` is left empty. */
+int td_timeline_absorb(struct td_timeline *tl, struct td_timeline *from, size_t input_base,
+		       uint64_t event_base) TD_WUR;
+
 /* Drops the context entries (support and require matches) of signatures
  * for which found(sig, user) is false: lines that only corroborate a
  * failure the diagnosis did not find.  Entries keep their order; returns
