@@ -2,6 +2,7 @@
 #include "progress.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -35,6 +36,9 @@ static struct {
 	char *file;
 	double start, last;
 } P;
+
+/* Inputs parsed on worker threads report their progress too. */
+static pthread_mutex_t P_lock = PTHREAD_MUTEX_INITIALIZER;
 
 enum td_progress_mode td_progress_choose(bool quiet, const char *env, const char *term, bool tty)
 {
@@ -277,15 +281,17 @@ void td_progress_start(uint64_t total)
 
 void td_progress_set_file(const char *name)
 {
-	if (!P.running)
-		return;
-	free(P.file);
-	P.file = name ? strdup(name) : NULL; /* no memory: no name shown */
-	P.pos = 0;
-	draw();
+	pthread_mutex_lock(&P_lock);
+	if (P.running) {
+		free(P.file);
+		P.file = name ? strdup(name) : NULL; /* no memory: no name shown */
+		P.pos = 0;
+		draw();
+	}
+	pthread_mutex_unlock(&P_lock);
 }
 
-void td_progress_advance(uint64_t bytes)
+static void advance(uint64_t bytes)
 {
 	if (!P.running || !bytes)
 		return;
@@ -293,17 +299,27 @@ void td_progress_advance(uint64_t bytes)
 	draw();
 }
 
+void td_progress_advance(uint64_t bytes)
+{
+	pthread_mutex_lock(&P_lock);
+	advance(bytes);
+	pthread_mutex_unlock(&P_lock);
+}
+
 void td_progress_at(uint64_t pos)
 {
-	if (!P.running || pos <= P.pos)
-		return;
-	uint64_t delta = pos - P.pos;
-	P.pos = pos;
-	td_progress_advance(delta);
+	pthread_mutex_lock(&P_lock);
+	if (P.running && pos > P.pos) {
+		uint64_t delta = pos - P.pos;
+		P.pos = pos;
+		advance(delta);
+	}
+	pthread_mutex_unlock(&P_lock);
 }
 
 void td_progress_end(void)
 {
+	pthread_mutex_lock(&P_lock);
 	if (P.drawn) {
 		fputs("\r\033[K", P.f);
 		fflush(P.f);
@@ -312,4 +328,5 @@ void td_progress_end(void)
 	P.file = NULL;
 	P.running = P.drawn = false;
 	P.total = P.done = P.pos = 0;
+	pthread_mutex_unlock(&P_lock);
 }
