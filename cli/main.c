@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "jobs.h"
 #include "output.h"
 #include "progress.h"
 #include "run.h"
@@ -36,6 +37,8 @@ static const char usage_text[] =
 	"      --max-evidence N   evidence items kept per finding (default 10)\n"
 	"      --fail-on SEV      exit status 1 only for a finding of SEV or worse: error,\n"
 	"                         warning (default), info, or never\n"
+	"  -j, --jobs N           threads that parse inputs (default: one per processor;\n"
+	"                         the report is the same whatever N)\n"
 	"  -v, --verbose          show every kept evidence item and input note\n"
 	"  -q, --quiet            no progress line and no notes on stderr, only errors\n"
 	"      --explain          also list the signatures the inputs could not show, and what\n"
@@ -83,6 +86,7 @@ struct options {
 	const char *hosts[MAX_HOST_ARGS];
 	size_t nhosts;
 	struct td_archive_limits limits;
+	unsigned jobs; /* 0: one per processor */
 };
 
 enum { OPT_MAX_BUNDLE = 256, OPT_MAX_MEMBER, OPT_MAX_RATIO, OPT_MAX_DEPTH, OPT_MAX_MEMBERS };
@@ -204,6 +208,8 @@ static int diagnose(int npaths, char **paths, const struct options *o,
 		return TD_EXIT_TROUBLE;
 	}
 	run.fail_on = o->fail_on;
+	if (o->jobs)
+		run.workers = o->jobs;
 	td_progress_init(td_progress_choose(o->quiet, getenv("TLSDIAG_PROGRESS"), getenv("TERM"),
 					    isatty(STDERR_FILENO)),
 			 stderr);
@@ -285,6 +291,7 @@ int main(int argc, char **argv)
 		{ "max-member-bytes", required_argument, NULL, OPT_MAX_MEMBER },
 		{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
 		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "max-members", required_argument, NULL, OPT_MAX_MEMBERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -296,7 +303,7 @@ int main(int argc, char **argv)
 	bool format_given = false;
 	int c, li;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:vqhV", longopts, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:j:vqhV", longopts, &li)) != -1) {
 		switch (c) {
 		case OPT_MAX_BUNDLE:
 		case OPT_MAX_MEMBER:
@@ -335,6 +342,15 @@ int main(int argc, char **argv)
 						   "not '%s'",
 						   optarg);
 			break;
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > TD_JOBS_MAX)
+				return usage_error("--jobs takes a number from 1 to %d, not '%s'",
+						   TD_JOBS_MAX, optarg);
+			o.jobs = (unsigned)v;
+			break;
+		}
 		case 'v':
 			o.verbose = true;
 			break;

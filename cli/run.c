@@ -11,6 +11,7 @@
 
 #include "grow.h"
 #include "input.h"
+#include "jobs.h"
 #include "parser.h"
 #include "progress.h"
 
@@ -20,6 +21,9 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
 	memset(r, 0, sizeof(*r));
 	r->db = db;
 	r->fail_on = TD_SEV_WARNING;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	r->workers = cpus > 1 ? (unsigned)(cpus < TD_JOBS_MAX ? cpus : TD_JOBS_MAX) : 1;
+	r->max_evidence = max_evidence;
 	int rc = td_matcher_new(db, &r->matcher, err);
 	if (rc)
 		return rc;
@@ -34,6 +38,7 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
 
 int td_run_want_timeline(struct td_run *r, size_t max)
 {
+	r->timeline_max = max;
 	if (!r->timeline)
 		r->timeline = td_timeline_new(max);
 	return r->timeline ? TD_OK : TD_E_NOMEM;
@@ -60,75 +65,31 @@ static void set_error(struct td_input_report *in, const char *msg)
 	in->unreadable = true;
 }
 
-static int on_match(const struct td_match *m, void *user)
+/* Parses data (taken) as input number `input`, on a worker. */
+static int submit(struct td_run *r, size_t input, struct td_input *data, struct td_diag *msgs,
+		  bool member, bool note_after)
 {
-	struct td_run *r = user;
-	if (td_diagnoser_match(r->diag, m) ||
-	    (r->timeline && td_timeline_add(r->timeline, m, r->ninputs - 1, r->seq))) {
-		r->failed = TD_E_NOMEM;
-		return 1;
+	if (!r->jobs) {
+		struct td_err err = { 0 };
+		r->jobs = td_jobs_new(r, r->workers, &err);
+		if (!r->jobs) {
+			td_input_release(data);
+			td_diag_release(msgs);
+			return err.code ? err.code : TD_E_NOMEM;
+		}
 	}
-	return 0;
-}
-
-static int on_event(const struct td_event *ev, void *user)
-{
-	struct td_run *r = user;
-	r->seq++;
-	if (td_diagnoser_event(r->diag, ev)) {
-		r->failed = TD_E_NOMEM;
-		return 1;
-	}
-	return td_matcher_event(r->matcher, ev, on_match, r) < 0;
-}
-
-/* The parser's read positions also drive the progress line. */
-static void drop_hint(void *user, size_t upto)
-{
-	td_input_drop(user, upto);
-	td_progress_at(upto);
-}
-
-static void prefetch_hint(void *user, size_t from, size_t len)
-{
-	td_input_prefetch(user, from, len);
-	td_progress_at(from);
-}
-
-/* Parses one input.  A file's read positions drive the progress line; an
- * archive member's do not (the archive advances it by the compressed bytes
- * its walk consumed, see on_member). */
-static int parse_input(struct td_run *r, struct td_input_report *in, struct td_input *data,
-		       bool member)
-{
-	in->dx_input = td_diagnoser_begin_input(r->diag) + 1;
-	if (!member)
-		td_progress_set_file(in->path);
-	in->bytes = data->len;
-	struct td_parse_ctx ctx = { .cb = on_event, .user = r, .diag = &in->diag,
-				    .path = td_str_cstr(in->path) };
-	struct td_parse_info info;
-	struct td_read_hints hints = { prefetch_hint, drop_hint, data };
-	int rc = td_parse_input(td_bytes_make(data->data, data->len), &ctx, &info,
-				member ? NULL : &hints, NULL);
-	if (!member)
-		td_progress_at(data->len);
-	in->format = info.format;
-	in->encoding = info.encoding;
-	in->events = info.events;
-	r->events += info.events;
-	if (r->failed)
-		return r->failed;
-	if (rc == TD_E_NOMEM)
-		return rc;
-	return TD_OK;
+	r->inputs[input].bytes = data->len;
+	int rc = td_jobs_submit(r->jobs, input, data, msgs, member, note_after);
+	if (rc)
+		r->failed = rc;
+	return rc;
 }
 
 /* A file named like an archive that holds none is read as a file: says so. */
-static void note_not_archive(struct td_input_report *in)
+void td_run_note_not_archive(const char *path, struct td_diag *diag)
 {
-	if (td_archive_named(in->path))
-		td_diag_add(&in->diag, TD_DIAG_NOTE, TD_DIAG_NO_OFFSET, TD_DIAG_NO_LINE,
+	if (td_archive_named(path))
+		td_diag_add(diag, TD_DIAG_NOTE, TD_DIAG_NO_OFFSET, TD_DIAG_NO_LINE,
 			    "named like an archive but not one tlsdiag reads; read as a file");
 }
 
@@ -156,28 +117,31 @@ static int on_member(const struct td_archive_member *m, void *user)
 		r->failed = TD_E_NOMEM;
 		return 1;
 	}
-	if (m->note)
-		td_diag_add(&in->diag, TD_DIAG_NOTE, TD_DIAG_NO_OFFSET, TD_DIAG_NO_LINE, "%s",
-			    m->note);
-	if (td_archive_member_has_data(m)) {
-		/* Also what was read of a damaged member. */
-		struct td_input mem;
-		td_input_from_memory(&mem, m->data.p, m->data.len);
-		int rc = parse_input(r, in, &mem, true);
-		if (rc) {
-			r->failed = rc;
-			return 1;
-		}
-	}
 	if (m->error)
 		set_error(in, m->error);
-	else if (!m->note)
-		note_not_archive(in);
-	return 0;
+	if (!td_archive_member_has_data(m)) {
+		if (m->note)
+			td_diag_add(&in->diag, TD_DIAG_NOTE, TD_DIAG_NO_OFFSET, TD_DIAG_NO_LINE,
+				    "%s", m->note);
+		return 0;
+	}
+	/* Also what was read of a damaged member.  The worker frees it. */
+	struct td_input mem;
+	td_input_from_memory(&mem, NULL, 0);
+	mem.owned = td_archive_member_keep(m);
+	if (!mem.owned) {
+		r->failed = TD_E_NOMEM;
+		return 1;
+	}
+	mem.data = mem.owned;
+	mem.len = m->data.len;
+	struct td_diag msgs;
+	td_diag_init(&msgs, 100);
+	return submit(r, (size_t)(in - r->inputs), &mem, &msgs, true, !m->error) != TD_OK;
 }
 
-/* The bytes of a file or of standard input: an archive's members, or the
- * input itself. */
+/* The bytes of a file or of standard input (taken): an archive's members,
+ * or the input itself. */
 static int run_bytes(struct td_run *r, const char *path, struct td_input *data)
 {
 	struct bundle b = { r, data, 0 };
@@ -185,15 +149,21 @@ static int run_bytes(struct td_run *r, const char *path, struct td_input *data)
 				 on_member, &b);
 	if (rc != TD_E_FORMAT && b.consumed < data->len)
 		td_progress_advance(data->len - b.consumed); /* the archive's tail */
-	if (rc == TD_E_STOP)
-		return r->failed ? r->failed : TD_E_NOMEM;
-	if (rc != TD_E_FORMAT)
+	if (rc != TD_E_FORMAT) {
+		td_input_release(data);
+		if (rc == TD_E_STOP)
+			return r->failed ? r->failed : TD_E_NOMEM;
 		return rc;
+	}
 	struct td_input_report *in = new_input(r, path);
-	if (!in)
+	if (!in) {
+		td_input_release(data);
 		return TD_E_NOMEM;
-	note_not_archive(in);
-	return parse_input(r, in, data, false);
+	}
+	struct td_diag msgs;
+	td_diag_init(&msgs, 100);
+	td_run_note_not_archive(in->path, &msgs);
+	return submit(r, r->ninputs - 1, data, &msgs, false, false);
 }
 
 static int run_file(struct td_run *r, const char *path)
@@ -207,9 +177,7 @@ static int run_file(struct td_run *r, const char *path)
 		set_error(in, err.msg);
 		return TD_OK;
 	}
-	int rc = run_bytes(r, path, &data);
-	td_input_release(&data);
-	return rc;
+	return run_bytes(r, path, &data);
 }
 
 static int by_name(const void *a, const void *b)
@@ -313,9 +281,7 @@ int td_run_path(struct td_run *r, const char *path)
 			set_error(in, err.msg);
 			return TD_OK;
 		}
-		int rc = run_bytes(r, "<stdin>", &data);
-		td_input_release(&data);
-		return rc;
+		return run_bytes(r, "<stdin>", &data);
 	}
 	return run_entry(r, path, 0);
 }
@@ -324,7 +290,10 @@ int td_run_memory(struct td_run *r, const char *name, const void *data, size_t l
 {
 	struct td_input mem;
 	td_input_from_memory(&mem, data, len);
-	return run_bytes(r, name, &mem);
+	int rc = run_bytes(r, name, &mem);
+	/* The memory is the caller's once this returns. */
+	int wrc = r->jobs ? td_jobs_wait(r->jobs) : TD_OK;
+	return rc ? rc : wrc;
 }
 
 /* Signatures with no finding that no input could have shown. */
@@ -386,7 +355,10 @@ static int finish_timeline(struct td_run *r, struct td_run_report *rep)
 int td_run_finish(struct td_run *r, struct td_run_report *rep)
 {
 	memset(rep, 0, sizeof(*rep));
-	int rc = td_diagnoser_finish(r->diag, &r->dx);
+	int rc = r->jobs ? td_jobs_wait(r->jobs) : TD_OK;
+	if (rc)
+		return rc;
+	rc = td_diagnoser_finish(r->diag, &r->dx);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < r->ninputs; i++) {
@@ -404,7 +376,10 @@ int td_run_finish(struct td_run *r, struct td_run_report *rep)
 	rep->dx = r->dx;
 	rep->db = r->db;
 	rep->events = r->events;
-	rep->stats = *td_matcher_stats(r->matcher);
+	if (r->jobs)
+		td_jobs_stats(r->jobs, &rep->stats);
+	else
+		rep->stats = *td_matcher_stats(r->matcher);
 	for (size_t i = 0; i < r->ninputs; i++)
 		rep->unreadable += r->inputs[i].unreadable;
 	size_t failing = 0;
@@ -417,6 +392,7 @@ int td_run_finish(struct td_run *r, struct td_run_report *rep)
 
 void td_run_release(struct td_run *r)
 {
+	td_jobs_free(r->jobs);
 	free(r->unchecked);
 	for (size_t i = 0; i < r->ninputs; i++) {
 		free(r->inputs[i].path);

@@ -15,6 +15,8 @@
 #include "sigdb.h"
 #include "timeline.h"
 
+struct td_jobs;
+
 /* Deepest folder nesting followed. */
 #define TD_MAX_DEPTH 64
 /* Largest standard input accepted. */
@@ -38,6 +40,11 @@ struct td_run {
 	 * (TD_SEV_WARNING after td_run_init; --fail-on), or TD_FAIL_NEVER. */
 	int fail_on;
 	struct td_archive_limits limits; /* for archives (defaults set by td_run_init) */
+	/* Threads that parse inputs (--jobs; td_run_init: one per processor).
+	 * The report does not depend on it. */
+	unsigned workers;
+	size_t max_evidence, timeline_max;
+	struct td_jobs *jobs; /* started with the first input */
 };
 
 int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence,
