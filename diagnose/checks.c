@@ -454,6 +454,166 @@ static bool check_snac(const struct td_machine *m, struct td_check_hit *h)
 	return true;
 }
 
+/* The machine's name for a sentence: its computer or folder. */
+static const char *label(const struct td_machine *m)
+{
+	return m->name && *m->name ? m->name : "this machine";
+}
+
+/* The cipher-suite list in effect: the policy, else the local list; NULL
+ * when the export shows neither. */
+static const struct td_regval *suite_list(const struct td_machine *m)
+{
+	if (m->cipher_policy.present)
+		return &m->cipher_policy;
+	return m->cipher_local.present ? &m->cipher_local : NULL;
+}
+
+/* Whether TLS_DHE suites can be negotiated: 1 the list in effect has
+ * some, 0 it has none or the Diffie-Hellman key exchange is disabled, -1
+ * the export shows no list.  *list / *dh: the values that decided. */
+static int dhe_enabled(const struct td_machine *m, const struct td_regval **list,
+		       const struct td_regval **dh)
+{
+	*list = suite_list(m);
+	*dh = NULL;
+	for (size_t i = 0; i < m->nalgos; i++)
+		if (is_zero(&m->algos[i]) &&
+		    td_str_ifind(td_str_cstr(m->algos[i].text),
+				 TD_STR_LIT("\\KeyExchangeAlgorithms\\Diffie-Hellman\\")) >= 0) {
+			*dh = &m->algos[i];
+			return 0;
+		}
+	if (!*list)
+		return -1;
+	return td_str_ifind(td_str_cstr((*list)->data), TD_STR_LIT("TLS_DHE_")) >= 0;
+}
+
+static void say_build(struct td_check_hit *h, const struct td_machine *m)
+{
+	if (m->win.ubr)
+		say(h, "%s (build %u.%u)", td_windows_name(m->win.build), m->win.build, m->win.ubr);
+	else
+		say(h, "%s (build %u)", td_windows_name(m->win.build), m->win.build);
+}
+
+/* kb H04 (kb/VERSIONS.md 1d): a machine without the TLS_DHE leading-zero
+ * fix whose TLS_DHE suites are on; with a fixed machine of the bundle whose
+ * suites are not ruled out and a failure logged on either of the two, the
+ * pair is named (an error: the failures are explained). */
+static bool check_dhe(const struct td_check_context *ctx, size_t i, struct td_check_hit *h)
+{
+	const struct td_machine *m = &ctx->machines[i];
+	if (td_windows_dhe_fixed(m->win.build, m->win.ubr) != 0)
+		return false;
+	const struct td_regval *list, *dh, *plist, *pdh;
+	int dhe = dhe_enabled(m, &list, &dh);
+	if (dhe == 0)
+		return false;
+	size_t peers[8], npeers = 0;
+	bool failed_here = ctx->symptom && ctx->symptom[i];
+	for (size_t j = 0; j < ctx->n && npeers < 8 && ctx->symptom; j++) {
+		const struct td_machine *p = &ctx->machines[j];
+		if (j != i && td_windows_dhe_fixed(p->win.build, p->win.ubr) == 1 &&
+		    dhe_enabled(p, &plist, &pdh) != 0 && (failed_here || ctx->symptom[j]))
+			peers[npeers++] = j;
+	}
+	if (!npeers && dhe != 1)
+		return false;
+	cite_windows(h, m);
+	if (list)
+		cite(h, list);
+	say(h, "%s runs ", label(m));
+	say_build(h, m);
+	say(h, ", which lacks the TLS_DHE leading-zero fix (Windows 10 1511 and later, Server 2016 "
+	       "from 14393.3542 with KB4537806, Server 2019 and later have it)");
+	if (dhe == 1)
+		say(h, ", and its cipher-suite list offers TLS_DHE suites.");
+	else
+		say(h, "; the export shows no cipher-suite list that would rule TLS_DHE suites out.");
+	if (!npeers) {
+		say(h, " Handshakes that negotiate a TLS_DHE suite with a peer that has the fix fail "
+		       "now and then (when the key has a leading zero byte).");
+		return true;
+	}
+	h->severity = TD_SEV_ERROR;
+	say(h, " The bundle has its peer%s with the fix:", npeers > 1 ? "s" : "");
+	for (size_t k = 0; k < npeers; k++) {
+		const struct td_machine *p = &ctx->machines[peers[k]];
+		say(h, "%s %s, ", k ? ";" : "", label(p));
+		say_build(h, p);
+		if (p->win.path)
+			cite_text(h, p->win.path, p->win.line, "%s: Windows version %s (%s)", label(p),
+				  p->win.text, td_windows_name(p->win.build));
+		const struct td_regval *pl = suite_list(p);
+		if (pl)
+			cite(h, pl);
+	}
+	say(h, ". Connection failures (forcibly closed, Schannel alert 20) are logged on ");
+	bool first = true;
+	if (failed_here) {
+		say(h, "%s", label(m));
+		first = false;
+	}
+	for (size_t k = 0; k < npeers; k++)
+		if (ctx->symptom[peers[k]]) {
+			say(h, "%s%s", first ? "" : " and ", label(&ctx->machines[peers[k]]));
+			first = false;
+		}
+	say(h, ": when the two negotiate a TLS_DHE suite they compute the keys differently "
+	       "whenever the shared secret has a leading zero byte, so handshakes fail "
+	       "intermittently.");
+	return true;
+}
+
+/* kb H08: a Windows release that turns TLS 1.0 and 1.1 off by default
+ * (TD_BUILD_TLS10_OFF and later), with a process failing on it. */
+static bool check_tls10_off(const struct td_check_context *ctx, size_t i, struct td_check_hit *h)
+{
+	const struct td_machine *m = &ctx->machines[i];
+	if (m->win.build < TD_BUILD_TLS10_OFF || !ctx->symptom || !ctx->symptom[i])
+		return false;
+	bool off = false;
+	for (int p = TD_PROTO_TLS10; p <= TD_PROTO_TLS11; p++)
+		for (int s = 0; s < 2; s++) {
+			enum td_pstate st = m->proto[p].side[s].state;
+			if (st != TD_PS_OFF_BY_DEFAULT && st != TD_PS_DISABLED)
+				continue;
+			if (!off)
+				say(h, "%s runs %s (build %u), a Windows release that turns TLS 1.0 "
+				       "and 1.1 off by default.", label(m), td_windows_name(m->win.build),
+				    m->win.build);
+			say(h, " %s %s is %s.", td_proto_name((enum td_proto)p), side_names[s],
+			    td_pstate_name(st));
+			cite_side(h, m, (enum td_proto)p, s);
+			off = true;
+		}
+	if (!off)
+		return false;
+	cite_windows(h, m);
+	say(h, " A process on it failed to create a TLS credential (Schannel 36871, state 10013) "
+	       "or found no protocol in common: it still asks for TLS 1.0 or 1.1.");
+	return true;
+}
+
+bool td_check_uses_symptoms(enum td_check c)
+{
+	return c == TD_CHECK_DHE_LEADING_ZERO || c == TD_CHECK_TLS10_OFF_BY_DEFAULT;
+}
+
+bool td_check_machine_in(enum td_check c, const struct td_check_context *ctx, size_t i,
+			 enum td_severity base, struct td_check_hit *hit)
+{
+	if (i >= ctx->n)
+		return false;
+	if (!td_check_uses_symptoms(c))
+		return td_check_machine(c, &ctx->machines[i], base, hit);
+	memset(hit, 0, sizeof(*hit));
+	hit->severity = base;
+	return c == TD_CHECK_DHE_LEADING_ZERO ? check_dhe(ctx, i, hit)
+					      : check_tls10_off(ctx, i, hit);
+}
+
 bool td_check_is_machine_rule(enum td_check c)
 {
 	return c != TD_CHECK_NONE && c != TD_CHECK_SQL_BUILD_TLS12 &&
@@ -479,6 +639,11 @@ bool td_check_machine(enum td_check c, const struct td_machine *m, enum td_sever
 	case TD_CHECK_WININET_PROTOCOLS: return check_wininet(m, hit);
 	case TD_CHECK_CIPHER_POLICY: return check_cipher_policy(m, base, hit);
 	case TD_CHECK_SNAC_VERSION: return check_snac(m, hit);
+	case TD_CHECK_DHE_LEADING_ZERO:
+	case TD_CHECK_TLS10_OFF_BY_DEFAULT: {
+		struct td_check_context one = { m, 1, NULL };
+		return td_check_machine_in(c, &one, 0, base, hit);
+	}
 	default: return false;
 	}
 }

@@ -32,9 +32,28 @@ struct td_check_hit {
 };
 
 /* Whether check c fires on machine m; hit is filled when it does.  base is
- * the signature's severity, which some rules raise or lower. */
+ * the signature's severity, which some rules raise or lower.  Rules that
+ * look beyond one machine (below) see m alone and no log findings. */
 bool td_check_machine(enum td_check c, const struct td_machine *m, enum td_severity base,
 		      struct td_check_hit *hit);
+
+/* What the rest of the bundle adds to a rule on one machine.  Two rules
+ * need it: dhe-leading-zero (kb H04) pairs a machine without the TLS_DHE
+ * leading-zero fix with machines that have it, and
+ * windows-tls10-off-by-default (kb H08) needs a failure on the machine. */
+struct td_check_context {
+	const struct td_machine *machines; /* every machine of the bundle */
+	size_t n;
+	/* Per machine, or NULL: a log finding that the rule explains (its
+	 * signature names the rule's in <confirmed-by>) stands on it. */
+	const bool *symptom;
+};
+
+/* td_check_machine for machine i of ctx, with the rest of the bundle. */
+bool td_check_machine_in(enum td_check c, const struct td_check_context *ctx, size_t i,
+			 enum td_severity base, struct td_check_hit *hit);
+/* Whether rule c reads ctx->symptom. */
+bool td_check_uses_symptoms(enum td_check c);
 /* Whether c is a rule on the machine model (not on SQL Server facts). */
 bool td_check_is_machine_rule(enum td_check c);
 

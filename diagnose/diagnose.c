@@ -982,17 +982,46 @@ static size_t input_of_path(const struct td_diagnoser *d, const char *path)
 	return 0;
 }
 
+/* Per machine of the model: whether a log finding that sig explains (its
+ * signature names sig in <confirmed-by>) stands on it.  malloc'ed; NULL
+ * without memory. */
+static bool *symptoms_of(const struct td_diagnoser *d, const struct td_diagnosis *dx,
+			 const struct td_signature *sig)
+{
+	bool *on = calloc(d->machines.n ? d->machines.n : 1, sizeof(*on));
+	for (size_t k = 0; on && k < dx->nfindings; k++) {
+		const struct td_finding *f = &dx->findings[k];
+		bool explains = false;
+		for (size_t c = 0; c < f->sig->nconfirmed_by; c++)
+			explains |= f->sig->confirmed_by[c] == sig;
+		for (size_t i = 0; explains && i < d->machines.n; i++) {
+			const struct td_machine *m = &d->machines.m[i];
+			const char *name = m->named ? m->name : NULL;
+			on[i] |= f->machine && name
+					 ? td_str_ieq(td_host_short(td_str_cstr(f->machine)),
+						      td_host_short(td_str_cstr(name)))
+					 : !f->machine && !name;
+		}
+	}
+	return on;
+}
+
 /* A machine rule, on every machine: one finding per machine it holds on. */
 static int machine_check(struct td_diagnoser *d, const struct td_signature *sig,
 			 struct td_diagnosis *dx, size_t *cap)
 {
 	struct td_check_hit *hit = malloc(sizeof(*hit));
-	if (!hit)
+	bool *symptom = td_check_uses_symptoms(sig->check) ? symptoms_of(d, dx, sig) : NULL;
+	if (!hit || (td_check_uses_symptoms(sig->check) && !symptom)) {
+		free(hit);
+		free(symptom);
 		return TD_E_NOMEM;
+	}
+	struct td_check_context ctx = { d->machines.m, d->machines.n, symptom };
 	int rc = TD_OK;
 	for (size_t i = 0; i < d->machines.n && !rc; i++) {
 		const struct td_machine *m = &d->machines.m[i];
-		if (!td_check_machine(sig->check, m, sig->severity, hit))
+		if (!td_check_machine_in(sig->check, &ctx, i, sig->severity, hit))
 			continue;
 		struct td_str name = m->named ? td_str_cstr(m->name) : td_str_make(NULL, 0);
 		size_t at = check_finding(dx, cap, sig, name);
@@ -1010,6 +1039,7 @@ static int machine_check(struct td_diagnoser *d, const struct td_signature *sig,
 					    hit->ev[k].line, (struct td_time){ 0 }, hit->ev[k].text);
 	}
 	free(hit);
+	free(symptom);
 	return rc;
 }
 

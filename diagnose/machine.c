@@ -152,10 +152,16 @@ static int merge(struct td_machine *dst, struct td_machine *src)
 	    move_list(&dst->typos, &dst->ntypos, &src->typos, &src->ntypos))
 		return TD_E_NOMEM;
 	if (src->win.build && !dst->win.build) {
+		uint32_t ubr = dst->win.ubr;
 		free(dst->win.text);
 		free(dst->win.path);
 		dst->win = src->win;
 		memset(&src->win, 0, sizeof(src->win));
+		if (!dst->win.ubr)
+			dst->win.ubr = ubr;
+	} else if (src->win.ubr && !dst->win.ubr &&
+		   (!src->win.build || src->win.build == dst->win.build)) {
+		dst->win.ubr = src->win.ubr;
 	}
 	if (src->snac11 && !dst->snac11) {
 		move_text(&dst->snac11, &src->snac11);
@@ -401,6 +407,13 @@ static int set_text(char **dst, const char *value)
 int td_machine_fact(struct td_machine *m, const char *name, const char *value, const char *path,
 		    uint64_t line)
 {
+	if (strcmp(name, "windows.ubr") == 0) {
+		char *end;
+		unsigned long v = strtoul(value, &end, 10);
+		if (end != value && !*end && v <= 0xFFFFFFFFu)
+			m->win.ubr = (uint32_t)v;
+		return TD_OK;
+	}
 	bool build_fact = strcmp(name, "windows.currentbuild") == 0 ||
 			  strcmp(name, "windows.currentbuildnumber") == 0;
 	if (build_fact || strcmp(name, "windows.version") == 0) {
@@ -409,6 +422,8 @@ int td_machine_fact(struct td_machine *m, const char *name, const char *value, c
 		if (!b || (m->win.build && !build_fact))
 			return TD_OK;
 		m->win.build = b;
+		if (td_windows_ubr_from(value))
+			m->win.ubr = td_windows_ubr_from(value);
 		int rc = set_text(&m->win.text, value);
 		if (!rc)
 			rc = set_text(&m->win.path, path);

@@ -92,6 +92,7 @@ enum td_inet_scope { TD_INET_USER, TD_INET_MACHINE, TD_INET_POLICY };
 /* A fact that says which Windows this is. */
 struct td_winver {
 	uint32_t build; /* 0: unknown */
+	uint32_t ubr;   /* update build revision ("14393.3542" -> 3542); 0: unknown */
 	char *text;     /* as found, e.g. "6.1.7601" or "Windows Server 2012 R2" */
 	char *path;
 	uint64_t line;
@@ -160,6 +161,11 @@ void td_machines_finish(struct td_machines *ms);
 #define TD_BUILD_1507 10240
 #define TD_BUILD_1607 14393
 #define TD_BUILD_2022 20348
+/* The first Windows release after the September 2023 change that turns
+ * TLS 1.0 and 1.1 off by default: Windows 11 24H2 / Server 2025.  The kb
+ * names no build ("Insider builds from September 2023 and future
+ * releases"); this is our choice, the first generally available one. */
+#define TD_BUILD_TLS10_OFF 26100
 
 /* What Windows does with a protocol side when no value is set
  * (kb/REGISTRY.md 1b); TD_PS_UNKNOWN for build 0. */
@@ -168,6 +174,12 @@ enum td_pstate td_windows_default(uint32_t build, enum td_proto p, enum td_side 
 const char *td_windows_name(uint32_t build);
 /* The build in a version text: "6.1.7601", "10.0.17763.1", "7601". */
 uint32_t td_windows_build_from(const char *s);
+/* The update build revision in a version text: "10.0.14393.3542" -> 3542;
+ * 0 when the text has no fourth part. */
+uint32_t td_windows_ubr_from(const char *s);
+/* Whether this build has the TLS_DHE leading-zero fix (kb/VERSIONS.md 1d):
+ * 1 yes, 0 no, -1 unknown (build 0, or 14393 without its revision). */
+int td_windows_dhe_fixed(uint32_t build, uint32_t ubr);
 /* WinHTTP's protocols when DefaultSecureProtocols is absent (bit mask;
  * 0 when unknown). */
 uint32_t td_winhttp_default(uint32_t build);

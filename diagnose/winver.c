@@ -51,8 +51,11 @@ enum td_pstate td_windows_default(uint32_t build, enum td_proto p, enum td_side 
 	case TD_PROTO_SSL3:
 		return build >= TD_BUILD_1607 ? TD_PS_OFF_BY_DEFAULT : TD_PS_ENABLED;
 	case TD_PROTO_TLS10:
-		return TD_PS_ENABLED;
+		return build >= TD_BUILD_TLS10_OFF ? TD_PS_OFF_BY_DEFAULT : TD_PS_ENABLED;
 	case TD_PROTO_TLS11:
+		if (build >= TD_BUILD_TLS10_OFF)
+			return TD_PS_OFF_BY_DEFAULT;
+		/* fall through */
 	case TD_PROTO_TLS12:
 		/* Server 2008 SP2 only after KB4019276, then off by default. */
 		if (build < TD_BUILD_WIN7)
@@ -71,6 +74,7 @@ const char *td_windows_name(uint32_t build)
 		uint32_t from;
 		const char *name;
 	} names[] = {
+		{ TD_BUILD_TLS10_OFF, "Windows 11 24H2 / Server 2025 or later" },
 		{ 22000, "Windows 11" },
 		{ 20348, "Windows Server 2022" },
 		{ 19041, "Windows 10 2004 or later" },
@@ -91,11 +95,9 @@ const char *td_windows_name(uint32_t build)
 	return build ? "Windows older than Vista" : "";
 }
 
-/* A build is the number after "major.minor." or a lone number of 4-5
- * digits; "6.01. 7601" (EventLog 6009) and "Build 9600" also work. */
-uint32_t td_windows_build_from(const char *s)
+/* The parts of a dotted version ("10.0.14393.3542"); returns how many. */
+static int version_parts(const char *s, uint32_t part[4])
 {
-	uint32_t part[4] = { 0 };
 	int n = 0;
 	const char *p = s;
 	while (*p && (*p < '0' || *p > '9'))
@@ -113,11 +115,39 @@ uint32_t td_windows_build_from(const char *s)
 		while (*p == ' ')
 			p++;
 	}
+	return n;
+}
+
+/* A build is the number after "major.minor." or a lone number of 4-5
+ * digits; "6.01. 7601" (EventLog 6009) and "Build 9600" also work. */
+uint32_t td_windows_build_from(const char *s)
+{
+	uint32_t part[4] = { 0 };
+	int n = version_parts(s, part);
 	if (n == 1)
 		return part[0] >= 1000 ? part[0] : 0;
 	if (n >= 3 && part[0] >= 5 && part[0] <= 10)
 		return part[2];
 	return 0;
+}
+
+uint32_t td_windows_ubr_from(const char *s)
+{
+	uint32_t part[4] = { 0 };
+	int n = version_parts(s, part);
+	return n == 4 && part[0] >= 5 && part[0] <= 10 ? part[3] : 0;
+}
+
+/* kb/VERSIONS.md 1d (DHE0): fixed in Windows 10 1511 and later, in 1607 /
+ * Server 2016 from 14393.3542 (KB4537806, February 25 2020), in Server
+ * 2019 and later; not in 1507, 8.1 / 2012 R2 or anything older. */
+int td_windows_dhe_fixed(uint32_t build, uint32_t ubr)
+{
+	if (!build)
+		return -1;
+	if (build == TD_BUILD_1607)
+		return ubr ? ubr >= 3542 : -1;
+	return build > TD_BUILD_1507;
 }
 
 uint32_t td_winhttp_default(uint32_t build)

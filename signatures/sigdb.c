@@ -1391,6 +1391,12 @@ const struct td_check_info td_check_names[TD_CHECK_COUNT] = {
 				     "the SSL Cipher Suite Order policy list" },
 	[TD_CHECK_SNAC_VERSION] = { "snac-version",
 				    "SQL Server Native Client 11.0 against 11.*.7001.0" },
+	[TD_CHECK_DHE_LEADING_ZERO] = { "dhe-leading-zero",
+					"Windows build against the DHE leading-zero fix, the "
+					"TLS_DHE suites, and fixed peers with failures" },
+	[TD_CHECK_TLS10_OFF_BY_DEFAULT] = { "windows-tls10-off-by-default",
+					    "Windows builds with TLS 1.0/1.1 off by default, "
+					    "with a process failing on them" },
 };
 
 const char *td_severity_name(enum td_severity s)

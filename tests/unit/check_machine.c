@@ -417,6 +417,173 @@ START_TEST(cipher_policy_rule)
 }
 END_TEST
 
+/* --- kb H04: the TLS_DHE leading-zero fix (kb/VERSIONS.md 1d) ----------- */
+
+START_TEST(dhe_fix_builds)
+{
+	static const struct {
+		uint32_t build, ubr;
+		int fixed;
+	} cases[] = {
+		{ 0, 0, -1 },	     { 6002, 0, 0 },	   { 7601, 0, 0 },	   { 9200, 0, 0 },
+		{ 9600, 0, 0 },	     { 10240, 0, 0 },	   { 10586, 0, 1 },	   { 14393, 0, -1 },
+		{ 14393, 3541, 0 },  { 14393, 3542, 1 },  { 14393, 3564, 1 },  { 15063, 0, 1 },
+		{ 17763, 0, 1 },     { 20348, 0, 1 },	   { 26100, 0, 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(td_windows_dhe_fixed(cases[i].build, cases[i].ubr) == cases[i].fixed,
+			      "%u.%u", cases[i].build, cases[i].ubr);
+	ck_assert_uint_eq(td_windows_ubr_from("10.0.14393.3542"), 3542);
+	ck_assert_uint_eq(td_windows_ubr_from("6.3.9600"), 0);
+	ck_assert_uint_eq(td_windows_ubr_from("14393"), 0);
+	/* The revision comes from the UBR value or a four-part version. */
+	struct td_machine *m = machine("m");
+	build(m, "14393");
+	ck_assert_int_eq(td_machine_fact(m, "windows.ubr", "3542", "x.reg", 2), TD_OK);
+	ck_assert_uint_eq(m->win.ubr, 3542);
+	ck_assert_int_eq(td_machine_fact(m, "windows.ubr", "35x", "x.reg", 3), TD_OK);
+	ck_assert_uint_eq(m->win.ubr, 3542);
+	m = machine("v");
+	ck_assert_int_eq(td_machine_fact(m, "windows.version", "10.0.14393.3541", "x.reg", 1),
+			 TD_OK);
+	ck_assert_uint_eq(m->win.build, 14393);
+	ck_assert_uint_eq(m->win.ubr, 3541);
+}
+END_TEST
+
+#define SUITES_POLICY "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\" \
+		      "Configuration\\SSL\\00010002"
+#define SUITES_LOCAL "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\" \
+		     "Configuration\\Local\\SSL\\00010002"
+
+/* One machine per case; index i of ms. */
+static size_t dhe_machine(const char *name, const char *b, const char *ubr, const char *policy,
+			  const char *local)
+{
+	struct td_machine *m = machine(name);
+	if (b)
+		build(m, b);
+	if (ubr)
+		ck_assert_int_eq(td_machine_fact(m, "windows.ubr", ubr, "x.reg", 2), TD_OK);
+	if (policy)
+		value(m, SUITES_POLICY, "Functions", "REG_SZ", policy);
+	if (local)
+		value(m, SUITES_LOCAL, "Functions", "REG_MULTI_SZ", local);
+	return (size_t)(m - ms.m);
+}
+
+START_TEST(dhe_rule_one_machine)
+{
+	const char *dhe = "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_DHE_RSA_WITH_AES_256_GCM_SHA384";
+	const char *no_dhe = "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+	size_t unfixed = dhe_machine("unfixed", "9600", NULL, dhe, NULL);
+	size_t local = dhe_machine("local", "7601", NULL, NULL, "TLS_RSA_WITH_AES_128_CBC_SHA\n"
+							     "TLS_DHE_RSA_WITH_AES_128_CBC_SHA");
+	size_t nodhe = dhe_machine("nodhe", "9600", NULL, no_dhe, NULL);
+	/* The policy wins over a local list that has DHE suites. */
+	size_t policy = dhe_machine("policy", "9600", NULL, no_dhe, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA");
+	size_t nolist = dhe_machine("nolist", "9600", NULL, NULL, NULL);
+	size_t patched = dhe_machine("patched", "14393", "3542", dhe, NULL);
+	size_t unpatched = dhe_machine("unpatched", "14393", "3300", dhe, NULL);
+	size_t norev = dhe_machine("norev", "14393", NULL, dhe, NULL);
+	size_t dhkey = dhe_machine("dhkey", "9600", NULL, dhe, NULL);
+	dword(&ms.m[dhkey], SCH "\\KeyExchangeAlgorithms\\Diffie-Hellman", "Enabled", 0);
+	td_machines_finish(&ms);
+	struct td_check_hit h;
+	ck_assert(fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[unfixed], &h));
+	ck_assert_int_eq(h.severity, TD_SEV_WARNING);
+	ck_assert(strstr(h.detail, "build 9600") && strstr(h.detail, "offers TLS_DHE suites"));
+	ck_assert(strstr(h.detail, "fail now and then") != NULL);
+	ck_assert(strstr(h.ev[h.nev - 1].text, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384") != NULL);
+	ck_assert(fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[local], &h));
+	ck_assert(fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[unpatched], &h));
+	ck_assert(strstr(h.detail, "build 14393.3300") != NULL);
+	ck_assert(!fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[nodhe], &h));
+	ck_assert(!fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[policy], &h));
+	ck_assert(!fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[nolist], &h)); /* alone: not known */
+	ck_assert(!fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[patched], &h));
+	ck_assert(!fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[norev], &h));
+	ck_assert(!fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[dhkey], &h));
+}
+END_TEST
+
+START_TEST(dhe_rule_pair)
+{
+	size_t client = dhe_machine("APP12", "9600", NULL, NULL, NULL);
+	size_t server = dhe_machine("SQL19", "17763", NULL, NULL, NULL);
+	size_t other = dhe_machine("SQL22", "20348", NULL,
+				   "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", NULL);
+	td_machines_finish(&ms);
+	bool symptom[3] = { false, false, false };
+	struct td_check_context ctx = { ms.m, ms.n, symptom };
+	struct td_check_hit h;
+	/* No failure logged: a machine whose list is not shown is not reported. */
+	ck_assert(!td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, client, TD_SEV_WARNING, &h));
+	/* A failure on the fixed server names the pair; the server with no
+	 * TLS_DHE suites is no partner. */
+	symptom[server] = true;
+	ck_assert(td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, client, TD_SEV_WARNING, &h));
+	ck_assert_int_eq(h.severity, TD_SEV_ERROR);
+	ck_assert(strstr(h.detail, "APP12 runs") && strstr(h.detail, "SQL19, Windows 10 1809"));
+	ck_assert(strstr(h.detail, "logged on SQL19:") != NULL);
+	ck_assert(strstr(h.detail, "SQL22") == NULL);
+	ck_assert(!td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, server, TD_SEV_WARNING, &h));
+	ck_assert(!td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, other, TD_SEV_WARNING, &h));
+	/* A failure on the unfixed client counts too. */
+	symptom[server] = false;
+	symptom[client] = true;
+	ck_assert(td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, client, TD_SEV_WARNING, &h));
+	ck_assert(strstr(h.detail, "logged on APP12:") != NULL);
+	/* Without the context the same rule sees one machine only. */
+	ck_assert(!fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[client], &h));
+	ck_assert(td_check_uses_symptoms(TD_CHECK_DHE_LEADING_ZERO));
+	ck_assert(!td_check_uses_symptoms(TD_CHECK_CIPHER_POLICY));
+	ck_assert(!td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, 3, TD_SEV_WARNING, &h));
+}
+END_TEST
+
+/* --- kb H08: TLS 1.0 / 1.1 off by default from TD_BUILD_TLS10_OFF -------- */
+
+START_TEST(tls10_off_rule)
+{
+	ck_assert_int_eq(td_windows_default(26100, TD_PROTO_TLS10, TD_CLIENT), TD_PS_OFF_BY_DEFAULT);
+	ck_assert_int_eq(td_windows_default(26100, TD_PROTO_TLS11, TD_SERVER), TD_PS_OFF_BY_DEFAULT);
+	ck_assert_int_eq(td_windows_default(26100, TD_PROTO_TLS12, TD_CLIENT), TD_PS_ENABLED);
+	ck_assert_int_eq(td_windows_default(22631, TD_PROTO_TLS10, TD_CLIENT), TD_PS_ENABLED);
+	ck_assert_str_eq(td_windows_name(26100), "Windows 11 24H2 / Server 2025 or later");
+	size_t fresh = dhe_machine("W11", "26100", NULL, NULL, NULL);
+	size_t reenabled = dhe_machine("W11B", "26100", NULL, NULL, NULL);
+	struct td_machine *r = &ms.m[reenabled];
+	const char *pr[] = { "TLS 1.0", "TLS 1.1" }, *sd[] = { "Client", "Server" };
+	for (int p = 0; p < 2; p++)
+		for (int s2 = 0; s2 < 2; s2++)
+			proto(r, pr[p], sd[s2], 1, 0);
+	size_t inmarket = dhe_machine("W11C", "22631", NULL, NULL, NULL);
+	size_t client_only = dhe_machine("W11D", "26100", NULL, NULL, NULL);
+	proto(&ms.m[client_only], "TLS 1.0", "Client", 1, 0);
+	td_machines_finish(&ms);
+	bool symptom[4] = { true, true, true, true };
+	struct td_check_context ctx = { ms.m, ms.n, symptom };
+	struct td_check_hit h;
+	ck_assert(td_check_machine_in(TD_CHECK_TLS10_OFF_BY_DEFAULT, &ctx, fresh, TD_SEV_WARNING, &h));
+	ck_assert(strstr(h.detail, "TLS 1.0 Client is disabled by default.") != NULL);
+	ck_assert(strstr(h.detail, "TLS 1.1 Server is disabled by default.") != NULL);
+	ck_assert(strstr(h.detail, "36871") != NULL);
+	ck_assert(!td_check_machine_in(TD_CHECK_TLS10_OFF_BY_DEFAULT, &ctx, reenabled, TD_SEV_WARNING,
+				       &h));
+	ck_assert(!td_check_machine_in(TD_CHECK_TLS10_OFF_BY_DEFAULT, &ctx, inmarket, TD_SEV_WARNING,
+				       &h));
+	/* TLS 1.0 client re-enabled; its server side and TLS 1.1 are still off. */
+	ck_assert(td_check_machine_in(TD_CHECK_TLS10_OFF_BY_DEFAULT, &ctx, client_only,
+				      TD_SEV_WARNING, &h));
+	ck_assert(strstr(h.detail, "TLS 1.0 Client") == NULL);
+	/* Only together with a failure on the machine. */
+	symptom[fresh] = false;
+	ck_assert(!td_check_machine_in(TD_CHECK_TLS10_OFF_BY_DEFAULT, &ctx, fresh, TD_SEV_WARNING, &h));
+	ck_assert(!fires(TD_CHECK_TLS10_OFF_BY_DEFAULT, &ms.m[fresh], &h));
+}
+END_TEST
+
 /* kb A03: SNAC 11 below 11.*.7001.0. */
 START_TEST(snac_threshold)
 {
@@ -656,6 +823,10 @@ Suite *machine_suite(void)
 	tcase_add_test(t, schannel_rules);
 	tcase_add_test(t, cipher_policy_rule);
 	tcase_add_test(t, snac_threshold);
+	tcase_add_test(t, dhe_fix_builds);
+	tcase_add_test(t, dhe_rule_one_machine);
+	tcase_add_test(t, dhe_rule_pair);
+	tcase_add_test(t, tls10_off_rule);
 	tcase_add_test(t, grouping);
 	tcase_add_test(t, naming);
 	tcase_add_loop_test(t, sql_thresholds, 0, sizeof(sql_mins) / sizeof(sql_mins[0]));
