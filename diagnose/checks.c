@@ -510,14 +510,18 @@ static bool check_dhe(const struct td_check_context *ctx, size_t i, struct td_ch
 	int dhe = dhe_enabled(m, &list, &dh);
 	if (dhe == 0)
 		return false;
+	/* Fixed machines that failed too are the likely peers; when only this
+	 * machine failed, every fixed machine may be. */
 	size_t peers[8], npeers = 0;
 	bool failed_here = ctx->symptom && ctx->symptom[i];
-	for (size_t j = 0; j < ctx->n && npeers < 8 && ctx->symptom; j++) {
-		const struct td_machine *p = &ctx->machines[j];
-		if (j != i && td_windows_dhe_fixed(p->win.build, p->win.ubr) == 1 &&
-		    dhe_enabled(p, &plist, &pdh) != 0 && (failed_here || ctx->symptom[j]))
-			peers[npeers++] = j;
-	}
+	for (int pass = 0; pass < 2 && !npeers && ctx->symptom; pass++)
+		for (size_t j = 0; j < ctx->n && npeers < 8; j++) {
+			const struct td_machine *p = &ctx->machines[j];
+			if (j != i && td_windows_dhe_fixed(p->win.build, p->win.ubr) == 1 &&
+			    dhe_enabled(p, &plist, &pdh) != 0 &&
+			    (ctx->symptom[j] || (pass == 1 && failed_here)))
+				peers[npeers++] = j;
+		}
 	if (!npeers && dhe != 1)
 		return false;
 	cite_windows(h, m);
@@ -537,7 +541,8 @@ static bool check_dhe(const struct td_check_context *ctx, size_t i, struct td_ch
 		return true;
 	}
 	h->severity = TD_SEV_ERROR;
-	say(h, " The bundle has its peer%s with the fix:", npeers > 1 ? "s" : "");
+	say(h, " %s of the bundle that %s the fix:", npeers > 1 ? "Machines" : "A machine",
+	    npeers > 1 ? "have" : "has");
 	for (size_t k = 0; k < npeers; k++) {
 		const struct td_machine *p = &ctx->machines[peers[k]];
 		say(h, "%s %s, ", k ? ";" : "", label(p));
@@ -560,9 +565,9 @@ static bool check_dhe(const struct td_check_context *ctx, size_t i, struct td_ch
 			say(h, "%s%s", first ? "" : " and ", label(&ctx->machines[peers[k]]));
 			first = false;
 		}
-	say(h, ": when the two negotiate a TLS_DHE suite they compute the keys differently "
-	       "whenever the shared secret has a leading zero byte, so handshakes fail "
-	       "intermittently.");
+	say(h, ": when a machine with the fix and one without negotiate a TLS_DHE suite, they "
+	       "compute the keys differently whenever the shared secret has a leading zero byte, so "
+	       "handshakes fail intermittently.");
 	return true;
 }
 

@@ -529,16 +529,29 @@ START_TEST(dhe_rule_pair)
 	ck_assert(strstr(h.detail, "SQL22") == NULL);
 	ck_assert(!td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, server, TD_SEV_WARNING, &h));
 	ck_assert(!td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, other, TD_SEV_WARNING, &h));
-	/* A failure on the unfixed client counts too. */
-	symptom[server] = false;
-	symptom[client] = true;
+	/* A failure on the unfixed client counts too; then every fixed machine
+	 * whose suites allow DHE may be the peer. */
+	size_t other2 = dhe_machine("WEB16", "14393", "3564", NULL, NULL);
+	td_machines_finish(&ms);
+	ctx.machines = ms.m;
+	ctx.n = ms.n;
+	bool symptom4[4] = { true, false, false, false };
+	ctx.symptom = symptom4;
 	ck_assert(td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, client, TD_SEV_WARNING, &h));
 	ck_assert(strstr(h.detail, "logged on APP12:") != NULL);
+	ck_assert(strstr(h.detail, "Machines of the bundle that have the fix: SQL19") != NULL);
+	ck_assert(strstr(h.detail, "WEB16") != NULL);
+	/* A fixed machine that failed too is named alone. */
+	symptom4[other2] = true;
+	ck_assert(td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, client, TD_SEV_WARNING, &h));
+	ck_assert(strstr(h.detail, "A machine of the bundle that has the fix: WEB16") != NULL);
+	ck_assert(strstr(h.detail, "SQL19,") == NULL);
+	ck_assert(strstr(h.detail, "logged on APP12 and WEB16:") != NULL);
 	/* Without the context the same rule sees one machine only. */
 	ck_assert(!fires(TD_CHECK_DHE_LEADING_ZERO, &ms.m[client], &h));
 	ck_assert(td_check_uses_symptoms(TD_CHECK_DHE_LEADING_ZERO));
 	ck_assert(!td_check_uses_symptoms(TD_CHECK_CIPHER_POLICY));
-	ck_assert(!td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, 3, TD_SEV_WARNING, &h));
+	ck_assert(!td_check_machine_in(TD_CHECK_DHE_LEADING_ZERO, &ctx, 4, TD_SEV_WARNING, &h));
 }
 END_TEST
 
