@@ -379,23 +379,26 @@ static bool list_has(const char *list, const char *suite)
 	return false;
 }
 
-/* kb H06, with the suites the documented peers need (kb/REGISTRY.md 4). */
+/* The suites the documented peers need (kb/REGISTRY.md 4). */
+static const struct {
+	const char *peer;
+	const char *suites[4];
+} peer_suites[] = {
+	{ "WSUS sync with sws.update.microsoft.com",
+	  { "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+	    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" } },
+	{ "Microsoft 365 / Azure Front Door",
+	  { "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+	    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256" } },
+};
+#define PEER_AFD 1
+
+/* kb H06. */
 static bool check_cipher_policy(const struct td_machine *m, enum td_severity base,
 				struct td_check_hit *h)
 {
-	static const struct {
-		const char *peer;
-		const char *suites[4];
-	} peers[] = {
-		{ "WSUS sync with sws.update.microsoft.com",
-		  { "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-		    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-		    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" } },
-		{ "Microsoft 365 / Azure Front Door",
-		  { "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-		    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
-		    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256" } },
-	};
 	const struct td_regval *v = &m->cipher_policy;
 	if (!v->present)
 		return false;
@@ -422,18 +425,37 @@ static bool check_cipher_policy(const struct td_machine *m, enum td_severity bas
 		say(h, " None of them can be used with TLS 1.2.");
 		h->severity = TD_SEV_WARNING;
 	}
-	for (size_t i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
+	for (size_t i = 0; i < sizeof(peer_suites) / sizeof(peer_suites[0]); i++) {
 		size_t missing = 0;
 		for (size_t k = 0; k < 4; k++)
-			missing += !list_has(v->data, peers[i].suites[k]);
+			missing += !list_has(v->data, peer_suites[i].suites[k]);
 		if (missing == 4) {
-			say(h, " It has none of the suites %s needs (e.g. %s).", peers[i].peer,
-			    peers[i].suites[0]);
+			say(h, " It has none of the suites %s needs (e.g. %s).", peer_suites[i].peer,
+			    peer_suites[i].suites[0]);
 			h->severity = TD_SEV_WARNING;
 		} else if (missing) {
-			say(h, " It lacks %zu of the 4 suites %s uses.", missing, peers[i].peer);
+			say(h, " It lacks %zu of the 4 suites %s uses.", missing, peer_suites[i].peer);
 		}
 	}
+	return true;
+}
+
+/* kb F05: a local cipher-suite list (no policy; H06 covers a policy) with
+ * none of the suites Microsoft 365 / Azure Front Door negotiates. */
+static bool check_cipher_local_afd(const struct td_machine *m, struct td_check_hit *h)
+{
+	const struct td_regval *v = &m->cipher_local;
+	if (m->cipher_policy.present || !v->present || !v->data)
+		return false;
+	for (size_t k = 0; k < 4; k++)
+		if (list_has(v->data, peer_suites[PEER_AFD].suites[k]))
+			return false;
+	cite(h, v);
+	cite_windows(h, m);
+	say(h, "The local cipher-suite list has none of the suites %s negotiates for TLS 1.2 "
+	       "(%s, %s, %s, %s), so handshakes with it fail.",
+	    peer_suites[PEER_AFD].peer, peer_suites[PEER_AFD].suites[0], peer_suites[PEER_AFD].suites[1],
+	    peer_suites[PEER_AFD].suites[2], peer_suites[PEER_AFD].suites[3]);
 	return true;
 }
 
@@ -644,6 +666,7 @@ bool td_check_machine(enum td_check c, const struct td_machine *m, enum td_sever
 	case TD_CHECK_WININET_PROTOCOLS: return check_wininet(m, hit);
 	case TD_CHECK_CIPHER_POLICY: return check_cipher_policy(m, base, hit);
 	case TD_CHECK_SNAC_VERSION: return check_snac(m, hit);
+	case TD_CHECK_CIPHER_LOCAL_AFD: return check_cipher_local_afd(m, hit);
 	case TD_CHECK_DHE_LEADING_ZERO:
 	case TD_CHECK_TLS10_OFF_BY_DEFAULT: {
 		struct td_check_context one = { m, 1, NULL };

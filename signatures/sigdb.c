@@ -1397,6 +1397,9 @@ const struct td_check_info td_check_names[TD_CHECK_COUNT] = {
 	[TD_CHECK_TLS10_OFF_BY_DEFAULT] = { "windows-tls10-off-by-default",
 					    "Windows builds with TLS 1.0/1.1 off by default, "
 					    "with a process failing on them" },
+	[TD_CHECK_CIPHER_LOCAL_AFD] = { "cipher-suite-local-afd",
+					"the local cipher-suite list against the suites of "
+					"Microsoft 365 / Azure Front Door" },
 };
 
 const char *td_severity_name(enum td_severity s)

@@ -555,6 +555,30 @@ START_TEST(dhe_rule_pair)
 }
 END_TEST
 
+/* kb F05: the local list (no policy) against the Azure Front Door suites. */
+START_TEST(cipher_local_afd_rule)
+{
+	size_t none = dhe_machine("none", "19045", NULL, NULL,
+				  "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384\nTLS_RSA_WITH_AES_256_GCM_SHA384");
+	size_t one = dhe_machine("one", "19045", NULL, NULL,
+				 "TLS_RSA_WITH_AES_256_GCM_SHA384\nTLS_DHE_RSA_WITH_AES_128_GCM_SHA256");
+	size_t suffix = dhe_machine("suffix", "9600", NULL, NULL,
+				    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384_P384");
+	size_t policy = dhe_machine("policy", "19045", NULL, "TLS_RSA_WITH_AES_256_GCM_SHA384",
+				    "TLS_RSA_WITH_AES_256_GCM_SHA384");
+	size_t nolist = dhe_machine("nolist", "19045", NULL, NULL, NULL);
+	td_machines_finish(&ms);
+	struct td_check_hit h;
+	ck_assert(fires(TD_CHECK_CIPHER_LOCAL_AFD, &ms.m[none], &h));
+	ck_assert(strstr(h.detail, "Azure Front Door") && strstr(h.detail, "none of the suites"));
+	ck_assert(strstr(h.ev[0].text, "Local\\SSL\\00010002\\Functions") != NULL);
+	ck_assert(!fires(TD_CHECK_CIPHER_LOCAL_AFD, &ms.m[one], &h));
+	ck_assert(!fires(TD_CHECK_CIPHER_LOCAL_AFD, &ms.m[suffix], &h));
+	ck_assert(!fires(TD_CHECK_CIPHER_LOCAL_AFD, &ms.m[policy], &h)); /* H06's case */
+	ck_assert(!fires(TD_CHECK_CIPHER_LOCAL_AFD, &ms.m[nolist], &h));
+}
+END_TEST
+
 /* --- kb H08: TLS 1.0 / 1.1 off by default from TD_BUILD_TLS10_OFF -------- */
 
 START_TEST(tls10_off_rule)
@@ -840,6 +864,7 @@ Suite *machine_suite(void)
 	tcase_add_test(t, dhe_rule_one_machine);
 	tcase_add_test(t, dhe_rule_pair);
 	tcase_add_test(t, tls10_off_rule);
+	tcase_add_test(t, cipher_local_afd_rule);
 	tcase_add_test(t, grouping);
 	tcase_add_test(t, naming);
 	tcase_add_loop_test(t, sql_thresholds, 0, sizeof(sql_mins) / sizeof(sql_mins[0]));
