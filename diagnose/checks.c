@@ -556,7 +556,7 @@ static bool check_dhe(const struct td_check_context *ctx, size_t i, struct td_ch
 	if (dhe == 1)
 		say(h, ", and its cipher-suite list offers TLS_DHE suites.");
 	else
-		say(h, "; the export shows no cipher-suite list that would rule TLS_DHE suites out.");
+		say(h, "; no cipher-suite list in the inputs rules TLS_DHE suites out.");
 	if (!npeers) {
 		say(h, " Handshakes that negotiate a TLS_DHE suite with a peer that has the fix fail "
 		       "now and then (when the key has a leading zero byte).");

@@ -281,6 +281,80 @@ START_TEST(provisional_supersession)
 }
 END_TEST
 
+/* kb H04 across machines: the check sees the log findings that name it in
+ * <confirmed-by> on each machine (machine folders here), names the pair, and
+ * is reported inside the log finding; without the failure it stays silent
+ * (no cipher-suite list shown). */
+static struct td_diagnosis *run_pair(struct td_sigdb *sdb, bool with_failure)
+{
+	struct td_matcher *sm;
+	struct td_err err;
+	ck_assert_int_eq(td_matcher_new(sdb, &sm, &err), TD_OK);
+	struct td_diagnoser *sd = td_diagnoser_new(sdb, 5);
+	ck_assert_ptr_nonnull(sd);
+	static const struct {
+		const char *path, *build, *msg;
+	} lines[] = {
+		{ "b/APP12/app.log", "9600", "export: connection forcibly closed by SQL19" },
+		{ "b/SQL19/sys.log", "17763", "service started" },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		td_diagnoser_begin_input(sd);
+		struct td_field fields[] = {
+			{ TD_STR_LIT("fact.windows.currentbuild"), td_str_cstr(lines[i].build) },
+		};
+		struct td_event ev = { .format = TD_FMT_PLAIN, .path = td_str_cstr(lines[i].path),
+				       .line = 1, .message = TD_STR_LIT("boot"), .fields = fields,
+				       .nfields = 1 };
+		ck_assert_int_eq(td_diagnoser_event(sd, &ev), TD_OK);
+		if (i == 0 && !with_failure)
+			continue;
+		struct td_event line = { .format = TD_FMT_PLAIN, .path = td_str_cstr(lines[i].path),
+					 .line = 2, .message = td_str_cstr(lines[i].msg) };
+		ck_assert_int_eq(td_diagnoser_event(sd, &line), TD_OK);
+		ck_assert_int_ge(td_matcher_event(sm, &line, to_diag, sd), 0);
+	}
+	struct td_diagnosis *dx;
+	ck_assert_int_eq(td_diagnoser_finish(sd, &dx), TD_OK);
+	td_diagnoser_free(sd);
+	td_matcher_free(sm);
+	return dx;
+}
+
+START_TEST(dhe_pair_across_machines)
+{
+	const char *doc =
+		"<signatures family=\"t\">"
+		"<signature id=\"dhe\" kb=\"H04\" severity=\"warning\"><title>D</title><cause>C</cause>"
+		"<scope sources=\"registry\"/><check name=\"dhe-leading-zero\"/>"
+		"<remedy ref=\"fix-server\"/></signature>"
+		"<signature id=\"reset\" kb=\"D10\" severity=\"error\"><title>R</title><cause>C</cause>"
+		"<trigger><pattern literal=\"forcibly closed\">forcibly closed</pattern></trigger>"
+		"<confirmed-by ref=\"dhe\"/><remedy ref=\"fix-client\"/>"
+		"<example>x forcibly closed</example><counterexample>y</counterexample></signature>"
+		"</signatures>";
+	struct td_sigdb *sdb;
+	struct td_err err;
+	ck_assert_int_eq(td_fixture_load(doc, &sdb, &err), TD_OK);
+	struct td_diagnosis *dx = run_pair(sdb, true);
+	const struct td_finding *reset = find(dx, "reset"), *dhe = find(dx, "dhe");
+	ck_assert_ptr_nonnull(reset);
+	ck_assert_ptr_nonnull(dhe);
+	ck_assert_str_eq(reset->machine, "APP12");
+	ck_assert_str_eq(dhe->machine, "APP12");
+	ck_assert_int_eq(dhe->severity, TD_SEV_ERROR);
+	ck_assert_msg(strstr(dhe->detail, "has the fix: SQL19") != NULL, "%s", dhe->detail);
+	ck_assert_ptr_eq(dhe->merged_into, reset->sig);
+	ck_assert_uint_eq(reset->nconfirmed, 1);
+	td_diagnosis_free(dx);
+	dx = run_pair(sdb, false);
+	ck_assert_ptr_null(find(dx, "dhe"));
+	ck_assert_ptr_null(find(dx, "reset"));
+	td_diagnosis_free(dx);
+	td_sigdb_free(sdb);
+}
+END_TEST
+
 struct sql_case {
 	const char *build;
 	enum td_sql_status want;
@@ -349,6 +423,7 @@ Suite *diagnose_suite(void)
 	tcase_add_test(tc, facts_feed_the_sql_check);
 	tcase_add_test(tc, provisional_supersession);
 	tcase_add_test(tc, findings_per_machine);
+	tcase_add_test(tc, dhe_pair_across_machines);
 	tcase_add_loop_test(tc, sql_verdicts, 0, sizeof(sql_cases) / sizeof(sql_cases[0]));
 	tcase_add_test(tc, sql_parse_and_kb3146034);
 	tcase_add_test(tc, excerpts);
