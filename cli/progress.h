@@ -9,7 +9,8 @@
  * bytes written depend on the inputs only; TLSDIAG_PROGRESS=never turns it
  * off.
  *
- * There is one progress per process (inputs are read one at a time); every
+ * There is one progress per process, behind a lock (worker threads parsing
+ * files advance it; the line names the file a worker started last); every
  * function below is a no-op while it is off.  Byte counts are generic: a
  * file read from disk advances by its positions (td_progress_at), an archive
  * member by the compressed bytes its reader consumed (td_progress_advance),
