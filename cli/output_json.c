@@ -316,6 +316,8 @@ static void write_facts(struct td_json *j, const struct td_diagnosis *dx)
 			td_json_cstr(j, fa->path);
 			td_json_key(j, "line");
 			td_output_json_u64(j, fa->line);
+			td_json_key(j, "record");
+			td_output_json_u64(j, fa->record);
 			td_json_object_end(j);
 		}
 		td_json_array_end(j);

@@ -301,6 +301,8 @@ static void text_facts(struct td_output *o)
 		td_output_safe(o->f, fa->path);
 		if (fa->line)
 			fprintf(o->f, ":%llu", (unsigned long long)fa->line);
+		else if (fa->record)
+			fprintf(o->f, " record %llu", (unsigned long long)fa->record);
 		fprintf(o->f, ")%s\n", RESET(o));
 	}
 }

@@ -468,8 +468,11 @@ static bool check_snac(const struct td_machine *m, struct td_check_hit *h)
 	if (sscanf(m->snac11, "%u.%u.%u", &a, &b, &c) != 3 || c >= 7001)
 		return false;
 	cite(h, &m->snac11_at);
+	cite(h, &m->snac11_used);
 	say(h, "SQL Server Native Client 11.0 is version %s, below 11.*.7001.0 (the SQL Server "
 	       "2012 SP4 level that supports TLS 1.2).", m->snac11);
+	if (m->snac11_used.present)
+		say(h, " The logs show it in use.");
 	if (m->snac10)
 		say(h, " SQL Server Native Client 10.0 (%s) is installed too; it needs its TLS 1.2 "
 		       "update package.", m->snac10);
@@ -641,6 +644,35 @@ bool td_check_machine_in(enum td_check c, const struct td_check_context *ctx, si
 					      : check_tls10_off(ctx, i, hit);
 }
 
+/* SQL client drivers the logs show in use (facts from signatures): the
+ * legacy DBNETLIB client speaks TLS 1.0 only (kb D14; KB3135244 lists TLS
+ * 1.2 for it only on fully updated Windows 10 1809 and later); SNAC 11 of
+ * unknown version needs checking against 11.*.7001.0 (kb A03), an
+ * informational note. */
+static bool check_legacy_driver(const struct td_machine *m, struct td_check_hit *h)
+{
+	if (m->legacy_driver.present) {
+		cite(h, &m->legacy_driver);
+		cite_windows(h, m);
+		say(h, "The logs show the legacy SQL Server client in use (\"%s\": the Windows "
+		       "\"SQL Server\" ODBC driver or the SQLOLEDB provider, DBNETLIB). It negotiates "
+		       "TLS 1.0 only, so its connections fail once TLS 1.0 is disabled on the SQL "
+		       "Server; KB3135244 lists TLS 1.2 for it only on Windows 10 1809 and later "
+		       "with the November 2020 updates.",
+		    m->legacy_driver.data);
+		return true;
+	}
+	if (m->snac11_used.present && !m->snac11) {
+		cite(h, &m->snac11_used);
+		h->severity = TD_SEV_INFO;
+		say(h, "The logs show SQL Server Native Client 11.0 in use but no registry export "
+		       "gives its version: it supports TLS 1.2 only from 11.*.7001.0 (collect the "
+		       "SQLNCLI11 registry key).");
+		return true;
+	}
+	return false;
+}
+
 bool td_check_is_machine_rule(enum td_check c)
 {
 	return c != TD_CHECK_NONE && c != TD_CHECK_SQL_BUILD_TLS12 &&
@@ -672,6 +704,7 @@ bool td_check_machine(enum td_check c, const struct td_machine *m, enum td_sever
 		struct td_check_context one = { m, 1, NULL };
 		return td_check_machine_in(c, &one, 0, base, hit);
 	}
+	case TD_CHECK_SQL_CLIENT_LEGACY: return check_legacy_driver(m, hit);
 	default: return false;
 	}
 }

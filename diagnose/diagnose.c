@@ -10,6 +10,7 @@
 #include "checks.h"
 #include "grow.h"
 #include "hosts.h"
+#include "sigfacts.h"
 #include "sqlbuild.h"
 
 /* Support evidence kept per finding (they corroborate; a few suffice). */
@@ -357,6 +358,38 @@ static int note_input(struct td_diagnoser *d, const struct td_event *ev)
 	return in->path ? TD_OK : TD_E_NOMEM;
 }
 
+/* Records fact name=value of the current input, once per input, with the
+ * event that carried it; it feeds the machine model too. */
+static int add_fact(struct td_diagnoser *d, struct td_str name, struct td_str value,
+		    const struct td_event *ev)
+{
+	for (size_t k = 0; k < d->nfacts; k++)
+		if (d->facts[k].input == d->input && td_str_eq_cstr(name, d->facts[k].name) &&
+		    td_str_eq_cstr(value, d->facts[k].value))
+			return TD_OK;
+	if (d->nfacts >= TD_MAX_FACTS)
+		return TD_OK;
+	if (td_grow(&d->facts, &d->capfacts, d->nfacts, sizeof(*d->facts)))
+		return TD_E_NOMEM;
+	struct td_fact *fa = &d->facts[d->nfacts++];
+	memset(fa, 0, sizeof(*fa));
+	fa->name = dupn(d, name);
+	fa->value = dupn(d, value);
+	fa->path = dupn(d, ev->path);
+	fa->input = d->input;
+	fa->line = ev->line;
+	fa->record = ev->line ? 0 : ev->record;
+	fa->time = ev->time;
+	fa->time.text = td_str_make(NULL, 0);
+	fa->excerpt = td_excerpt(ev->message, 0, 0);
+	if (!fa->excerpt || !fa->name || !fa->value || !fa->path)
+		return TD_E_NOMEM;
+	struct td_machine *m = machine_of(d, ev);
+	if (!m || td_machine_fact(m, fa->name, fa->value, fa->path, fa->line))
+		return TD_E_NOMEM;
+	return TD_OK;
+}
+
 int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
 {
 	if ((d->input >= d->nins || !d->ins[d->input].path) && note_input(d, ev))
@@ -372,38 +405,25 @@ int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev)
 	}
 	if (ev->format == TD_FMT_REGISTRY && registry_value(d, ev))
 		return TD_E_NOMEM;
-	for (size_t i = 0; i < ev->nfields; i++) {
+	for (size_t i = 0; i < ev->nfields && !d->nomem; i++) {
 		const struct td_field *f = &ev->fields[i];
-		if (!td_str_starts_with(f->name, "fact.") || f->name.len <= 5 || f->value.len == 0)
-			continue;
-		struct td_str name = td_str_slice(f->name, 5, f->name.len);
-		bool dup = false;
-		for (size_t k = 0; k < d->nfacts && !dup; k++)
-			dup = d->facts[k].input == d->input && td_str_eq_cstr(name, d->facts[k].name) &&
-			      td_str_eq_cstr(f->value, d->facts[k].value);
-		if (dup || d->nfacts >= TD_MAX_FACTS)
-			continue;
-		if (td_grow(&d->facts, &d->capfacts, d->nfacts, sizeof(*d->facts)))
+		if (td_str_starts_with(f->name, "fact.") && f->name.len > 5 && f->value.len &&
+		    add_fact(d, td_str_slice(f->name, 5, f->name.len), f->value, ev))
 			return TD_E_NOMEM;
-		struct td_fact *fa = &d->facts[d->nfacts++];
-		memset(fa, 0, sizeof(*fa));
-		fa->name = dupn(d, name);
-		fa->value = dupn(d, f->value);
-		fa->path = dupn(d, ev->path);
-		fa->input = d->input;
-		fa->line = ev->line;
-		fa->time = ev->time;
-		fa->time.text = td_str_make(NULL, 0);
-		fa->excerpt = td_excerpt(ev->message, 0, 0);
-		if (!fa->excerpt || !fa->name || !fa->value || !fa->path) {
-			d->nomem = true;
-			break;
-		}
-		struct td_machine *m = machine_of(d, ev);
-		if (!m || td_machine_fact(m, fa->name, fa->value, fa->path, fa->line))
-			d->nomem = true;
 	}
 	return d->nomem ? TD_E_NOMEM : TD_OK;
+}
+
+/* The facts a trigger match of a signature with <fact> elements sets
+ * (sigfacts.h). */
+static int signature_facts(struct td_diagnoser *d, const struct td_match *m)
+{
+	char value[TD_MAX_FACT_VALUE];
+	for (size_t i = 0; i < m->sig->nfacts; i++)
+		if (td_sigfact_value(&m->sig->facts[i], m, value, sizeof(value)) &&
+		    add_fact(d, td_str_cstr(m->sig->facts[i].name), td_str_cstr(value), m->ev))
+			return TD_E_NOMEM;
+	return TD_OK;
 }
 
 /* 1 + the vote of the computer ev names in the current input, or 0. */
@@ -531,6 +551,11 @@ static uint64_t conditions_met(const struct td_sigdb *db, const struct td_signat
 
 int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m)
 {
+	if (m->clause->role == TD_ROLE_TRIGGER && m->sig->nfacts && !m->superseded_by &&
+	    signature_facts(d, m))
+		return TD_E_NOMEM;
+	if (td_signature_facts_only(m->sig))
+		return TD_OK; /* facts, not findings */
 	struct acc *a = acc_for(d, m->sig->index, host_of(d, m->ev));
 	if (!a)
 		return TD_E_NOMEM;

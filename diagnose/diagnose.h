@@ -97,6 +97,7 @@ struct td_fact {
 	char *path;
 	size_t input;
 	uint64_t line;
+	uint64_t record; /* the event's record number when it has no line (EVTX), else 0 */
 	struct td_time time; /* of the event that carried it; .text not kept */
 	char *excerpt;
 };

@@ -47,6 +47,8 @@ static size_t value_slots(struct td_machine *m, struct td_regval **out)
 	out[n++] = &m->cipher_local;
 	out[n++] = &m->event_logging;
 	out[n++] = &m->fips;
+	out[n++] = &m->legacy_driver;
+	out[n++] = &m->snac11_used;
 	return n;
 }
 
@@ -404,6 +406,39 @@ static int set_text(char **dst, const char *value)
 	return *dst ? TD_OK : TD_E_NOMEM;
 }
 
+static bool names_any(const char *value, const char *const *words)
+{
+	for (; *words; words++)
+		if (td_str_ifind(td_str_cstr(value), td_str_cstr(*words)) >= 0)
+			return true;
+	return false;
+}
+
+/* A SQL client driver a log names: the legacy DBNETLIB client and SNAC 11
+ * are kept (their first mention) for the driver checks. */
+static int driver_in_use(struct td_machine *m, const char *value, const char *path,
+			 uint64_t line)
+{
+	static const char *const legacy[] = { "ODBC SQL Server Driver", "DBNETLIB", "SQLOLEDB",
+					      "OLE DB Provider for SQL Server", NULL };
+	static const char *const snac11[] = { "Native Client 11", "SQLNCLI11", NULL };
+	struct td_regval *v = names_any(value, legacy) || td_str_ieq_cstr(td_str_cstr(value),
+									  "SQL Server")
+				      ? &m->legacy_driver
+			      : names_any(value, snac11) ? &m->snac11_used
+							 : NULL;
+	if (!v || v->present)
+		return TD_OK;
+	char text[300];
+	snprintf(text, sizeof(text), "a log names the SQL client driver \"%s\"", value);
+	v->present = true;
+	v->data = strdup(value);
+	v->path = strdup(path);
+	v->line = line;
+	v->text = strdup(text);
+	return v->data && v->path && v->text ? TD_OK : TD_E_NOMEM;
+}
+
 int td_machine_fact(struct td_machine *m, const char *name, const char *value, const char *path,
 		    uint64_t line)
 {
@@ -445,6 +480,8 @@ int td_machine_fact(struct td_machine *m, const char *name, const char *value, c
 	}
 	if (strcmp(name, "sql_client.snac10") == 0)
 		return set_text(&m->snac10, value);
+	if (strcmp(name, "sql_client.in_use") == 0)
+		return driver_in_use(m, value, path, line);
 	return TD_OK;
 }
 

@@ -125,6 +125,10 @@ struct td_machine {
 	/* SQL client drivers the machine has (facts). */
 	char *snac11, *snac10;
 	struct td_regval snac11_at;
+	/* SQL client drivers its logs show in use (fact sql_client.in_use from
+	 * the signatures, sigfacts.h): the first line naming the legacy
+	 * DBNETLIB client ("SQL Server" ODBC driver, SQLOLEDB) and SNAC 11. */
+	struct td_regval legacy_driver, snac11_used;
 };
 
 struct td_machines {

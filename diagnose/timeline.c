@@ -77,6 +77,8 @@ static int note_require(struct td_timeline *tl, const struct td_clause *c, size_
 int td_timeline_add(struct td_timeline *tl, const struct td_match *m, size_t input,
 		    uint64_t event)
 {
+	if (td_signature_facts_only(m->sig))
+		return TD_OK; /* facts, not TLS events */
 	if (m->clause->role == TD_ROLE_REQUIRE && note_require(tl, m->clause, input))
 		return TD_E_NOMEM;
 	if (tl->have_last && tl->last_event == event && tl->last_sig == m->sig) {

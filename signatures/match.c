@@ -33,6 +33,10 @@ struct td_matcher {
 	/* Clauses keyed by an event id, sorted by id. */
 	struct idref *idkeys;
 	size_t nidkeys;
+	/* Clauses keyed by a code in an event field (few): tried on every
+	 * event that has the field. */
+	struct keyref *fieldkeys;
+	size_t nfieldkeys;
 	/* Per-clause and per-signature stamps for the current event. */
 	uint32_t **clause_stamp;
 	uint32_t *scope_stamp;
@@ -111,6 +115,17 @@ static int build_index(struct td_matcher *m)
 				for (size_t k = 0; k < key->nliterals && !rc; k++)
 					rc = add_key(m, td_str_cstr(key->literals[k]), (uint32_t)s,
 						     (uint32_t)c, &pairs, &pair_lit, &np, &cap);
+				continue;
+			}
+			if (strcmp(key->field, "message") != 0) {
+				struct keyref *nk = realloc(m->fieldkeys,
+							    (m->nfieldkeys + 1) * sizeof(*nk));
+				if (!nk) {
+					rc = TD_E_NOMEM;
+					break;
+				}
+				m->fieldkeys = nk;
+				nk[m->nfieldkeys++] = (struct keyref){ (uint32_t)s, (uint32_t)c };
 				continue;
 			}
 			struct td_code_form forms[TD_CODE_FORMS_MAX];
@@ -203,6 +218,7 @@ void td_matcher_free(struct td_matcher *m)
 	free(m->key_start);
 	free(m->keys);
 	free(m->idkeys);
+	free(m->fieldkeys);
 	td_litscan_release(&m->scan);
 	td_litset_free(m->lits);
 	pcre2_match_data_free(m->md);
@@ -386,7 +402,13 @@ int td_matcher_event(struct td_matcher *m, const struct td_event *ev, td_match_c
 	m->scan.nhits = 0;
 	if (ev->message.len)
 		td_litset_scan(m->lits, ev->message, &m->scan);
-	if (m->scan.nhits == 0 && lo == hi)
+	bool by_field = false;
+	for (size_t k = 0; k < m->nfieldkeys && ev->nfields && !by_field; k++) {
+		const struct keyref *kr = &m->fieldkeys[k];
+		const struct td_cond *key = m->db->sigs[kr->sig].clauses[kr->clause].key;
+		by_field = td_event_field(ev, key->field).p != NULL;
+	}
+	if (m->scan.nhits == 0 && lo == hi && !by_field)
 		return 0;
 	m->stats.prefiltered++;
 	if (++m->epoch == 0) {
@@ -399,6 +421,12 @@ int td_matcher_event(struct td_matcher *m, const struct td_event *ev, td_match_c
 	m->nresults = 0;
 	for (size_t k = lo; k < hi; k++)
 		consider(m, &m->idkeys[k].ref, ev);
+	for (size_t k = 0; by_field && k < m->nfieldkeys; k++) {
+		const struct keyref *kr = &m->fieldkeys[k];
+		const struct td_cond *key = m->db->sigs[kr->sig].clauses[kr->clause].key;
+		if (td_code_in_text(key->code, td_event_field(ev, key->field)))
+			consider(m, kr, ev);
+	}
 	for (size_t h = 0; h < m->scan.nhits; h++) {
 		uint32_t lit = m->scan.hits[h];
 		for (uint32_t k = m->key_start[lit]; k < m->key_start[lit + 1]; k++)

@@ -2,6 +2,7 @@
 #include "selfcheck.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 struct probe {
@@ -69,6 +70,65 @@ static void check_literals(struct td_matcher *m, const struct td_signature *sig,
 	}
 }
 
+static struct td_event example_event(const struct td_signature *sig, const struct td_example *e)
+{
+	struct td_event ev = {
+		.format = example_format(sig, e),
+		.path = td_str_cstr(e->file ? e->file : "example.log"),
+		.line = 1,
+		.record = 1,
+		.provider = td_str_cstr(e->component ? e->component : ""),
+		.message = td_str_cstr(e->text),
+		.has_event_id = e->has_event_id,
+		.event_id = e->event_id,
+		.fields = e->fields,
+		.nfields = e->nfields,
+	};
+	return ev;
+}
+
+/* Bit per require clause of sig (the first 32) that holds on e. */
+static uint32_t requires_met(struct td_matcher *m, const struct td_signature *sig,
+			     const struct td_example *e)
+{
+	struct td_event ev = example_event(sig, e);
+	struct td_match out;
+	uint32_t bits = 0;
+	size_t idx = 0;
+	for (size_t c = 0; c < sig->nclauses; c++) {
+		if (sig->clauses[c].role != TD_ROLE_REQUIRE)
+			continue;
+		if (idx < 32 && td_matcher_clause(m, sig, &sig->clauses[c], &ev, &out))
+			bits |= 1u << idx;
+		idx++;
+	}
+	return bits;
+}
+
+/* A signature with require clauses stands only where every one of them is
+ * seen in the same input.  Its examples are taken as one input: every
+ * require clause must hold on one of them.  Each counterexample is an input
+ * of its own: it is matched only if it triggers and holds every require
+ * clause itself, so a counterexample can prove what the require excludes. */
+static void check_requires(struct td_matcher *m, const struct td_signature *sig, uint32_t want,
+			   void (*report)(void *, const char *), void *user,
+			   struct td_selfcheck_stats *st)
+{
+	uint32_t seen = 0;
+	for (size_t i = 0; i < sig->nexamples; i++)
+		if (!sig->examples[i].counter)
+			seen |= requires_met(m, sig, &sig->examples[i]);
+	size_t idx = 0;
+	for (size_t c = 0; c < sig->nclauses; c++) {
+		if (sig->clauses[c].role != TD_ROLE_REQUIRE)
+			continue;
+		if (idx < 32 && (want & (1u << idx)) && !(seen & (1u << idx)))
+			complain(report, user, st, sig, sig->clauses[c].line,
+				 "require clause holds on no example");
+		idx++;
+	}
+}
+
 void td_sigdb_selfcheck(const struct td_sigdb *db, struct td_matcher *m,
 			void (*report)(void *user, const char *line), void *user,
 			struct td_selfcheck_stats *stats)
@@ -77,20 +137,16 @@ void td_sigdb_selfcheck(const struct td_sigdb *db, struct td_matcher *m,
 	for (size_t s = 0; s < db->nsigs; s++) {
 		const struct td_signature *sig = &db->sigs[s];
 		st.signatures++;
+		uint32_t want = 0;
+		size_t nreq = 0;
+		for (size_t c = 0; c < sig->nclauses; c++)
+			if (sig->clauses[c].role == TD_ROLE_REQUIRE && nreq++ < 32)
+				want |= 1u << (nreq - 1);
+		if (want)
+			check_requires(m, sig, want, report, user, &st);
 		for (size_t i = 0; i < sig->nexamples; i++) {
 			const struct td_example *e = &sig->examples[i];
-			struct td_event ev = {
-				.format = example_format(sig, e),
-				.path = td_str_cstr(e->file ? e->file : "example.log"),
-				.line = 1,
-				.record = 1,
-				.provider = td_str_cstr(e->component ? e->component : ""),
-				.message = td_str_cstr(e->text),
-				.has_event_id = e->has_event_id,
-				.event_id = e->event_id,
-				.fields = e->fields,
-				.nfields = e->nfields,
-			};
+			struct td_event ev = example_event(sig, e);
 			struct probe p = { sig, false };
 			int rc = td_matcher_event(m, &ev, saw, &p);
 			if (rc < 0) {
@@ -99,6 +155,8 @@ void td_sigdb_selfcheck(const struct td_sigdb *db, struct td_matcher *m,
 			}
 			if (e->counter) {
 				st.counterexamples++;
+				if (p.triggered && want && (requires_met(m, sig, e) & want) != want)
+					p.triggered = false; /* stands alone without its context */
 				if (p.triggered)
 					complain(report, user, &st, sig, e->line,
 						 "counterexample is matched");

@@ -2,7 +2,12 @@
  * must be reported by the full matcher path (prefilter, scope, patterns,
  * unless and supersedes) as a trigger of its signature, no counterexample
  * may be, and every literal must really occur in the texts its pattern
- * matches (otherwise the prefilter would hide real matches). */
+ * matches (otherwise the prefilter would hide real matches).  Examples
+ * carry the event's fields (fields="error=17182;state=1") whatever their
+ * source.  A signature's `require` clauses are evaluated as the diagnoser
+ * does per input: its examples together form one input, in which every
+ * require clause must hold on some example; each counterexample is an input
+ * of its own, matched only when it also holds every require clause. */
 #ifndef TD_SELFCHECK_H
 #define TD_SELFCHECK_H
 

@@ -381,7 +381,9 @@ static int load_clause(struct loader *L, struct td_signature *sig, xmlNode *n, e
 				return L->rc;
 			}
 			free(v);
-			d->field = dup_or_null(L, "message");
+			d->field = attr(L, k, "field");
+			if (!d->field)
+				d->field = dup_or_null(L, "message");
 		} else if (is_elem(k, "event")) {
 			d->kind = TD_COND_EVENT;
 			d->field = dup_or_null(L, "message");
@@ -396,11 +398,16 @@ static int load_clause(struct loader *L, struct td_signature *sig, xmlNode *n, e
 		if (c->conds[i].kind == TD_COND_EVENT)
 			c->key = &c->conds[i];
 	for (size_t i = 0; i < c->nconds && !c->key; i++)
-		if (c->conds[i].kind == TD_COND_CODE)
+		if (c->conds[i].kind == TD_COND_CODE && strcmp(c->conds[i].field, "message") == 0)
 			c->key = &c->conds[i];
 	for (size_t i = 0; i < c->nconds && !c->key; i++)
 		if (c->conds[i].kind == TD_COND_PATTERN && c->conds[i].nliterals &&
 		    strcmp(c->conds[i].field, "message") == 0)
+			c->key = &c->conds[i];
+	/* Last, a code in a field (the ERRORLOG error number): such clauses
+	 * are tried on every event that has the field. */
+	for (size_t i = 0; i < c->nconds && !c->key; i++)
+		if (c->conds[i].kind == TD_COND_CODE)
 			c->key = &c->conds[i];
 	return L->rc;
 }
@@ -460,6 +467,30 @@ static int load_example(struct loader *L, struct td_signature *sig, xmlNode *n, 
 	e->fields_buf = attr(L, n, "fields");
 	if (e->fields_buf && !L->rc)
 		load_example_fields(L, sig, e);
+	return L->rc;
+}
+
+/* <fact name value>: the value's ${...} references must be closed and name
+ * something. */
+static int load_fact(struct loader *L, struct td_signature *sig, xmlNode *n)
+{
+	struct td_sigfact *nf = realloc(sig->facts, (sig->nfacts + 1) * sizeof(*nf));
+	if (!nf)
+		return nomem(L);
+	sig->facts = nf;
+	struct td_sigfact *f = &nf[sig->nfacts++];
+	f->line = xmlGetLineNo(n);
+	f->name = attr(L, n, "name");
+	f->value = attr(L, n, "value");
+	if (!f->name || !f->value)
+		return nomem(L);
+	for (const char *p = strstr(f->value, "${"); p; p = strstr(p, "${")) {
+		const char *end = strchr(p, '}');
+		if (!end || end == p + 2)
+			return fail(L, f->line, sig->id, "fact '%s': value '%s' has an unclosed or "
+				    "empty ${...}", f->name, f->value);
+		p = end;
+	}
 	return L->rc;
 }
 
@@ -555,6 +586,8 @@ static int load_signature(struct loader *L, xmlNode *n)
 		}
 		else if (is_elem(k, "ref"))
 			add_pending(L, sig - L->db->sigs, 0, 1, attr(L, k, "key"), line);
+		else if (is_elem(k, "fact"))
+			load_fact(L, sig, k);
 		else if (is_elem(k, "example"))
 			load_example(L, sig, k, false);
 		else if (is_elem(k, "counterexample"))
@@ -572,6 +605,8 @@ static int load_signature(struct loader *L, xmlNode *n)
 				    "it",
 				    td_role_name(c->role));
 	}
+	if (sig->nfacts && !has_trigger)
+		return fail(L, sig->facts[0].line, sig->id, "facts need a trigger to set them");
 	if (has_trigger) {
 		bool pos = false, neg = false;
 		for (size_t i = 0; i < sig->nexamples; i++) {
@@ -1225,6 +1260,11 @@ void td_sigdb_free(struct td_sigdb *db)
 			free(s->examples[k].fields);
 		}
 		free(s->examples);
+		for (size_t k = 0; k < s->nfacts; k++) {
+			free(s->facts[k].name);
+			free(s->facts[k].value);
+		}
+		free(s->facts);
 	}
 	free(db->sigs);
 	for (size_t i = 0; i < db->nremedies; i++) {
@@ -1400,7 +1440,15 @@ const struct td_check_info td_check_names[TD_CHECK_COUNT] = {
 	[TD_CHECK_CIPHER_LOCAL_AFD] = { "cipher-suite-local-afd",
 					"the local cipher-suite list against the suites of "
 					"Microsoft 365 / Azure Front Door" },
+	[TD_CHECK_SQL_CLIENT_LEGACY] = { "sql-client-legacy-driver",
+					 "SQL client drivers the logs show in use (legacy "
+					 "DBNETLIB / SQL Server driver, SNAC 11 version)" },
 };
+
+bool td_signature_facts_only(const struct td_signature *sig)
+{
+	return sig->severity == TD_SEV_INFO && sig->nfacts > 0;
+}
 
 const char *td_severity_name(enum td_severity s)
 {

@@ -168,6 +168,7 @@ enum td_check {
 	TD_CHECK_DHE_LEADING_ZERO,
 	TD_CHECK_TLS10_OFF_BY_DEFAULT,
 	TD_CHECK_CIPHER_LOCAL_AFD,
+	TD_CHECK_SQL_CLIENT_LEGACY,
 	TD_CHECK_COUNT
 };
 
@@ -176,6 +177,14 @@ struct td_check_info {
 	const char *describe; /* what it compares, for "signatures show" */
 };
 extern const struct td_check_info td_check_names[TD_CHECK_COUNT];
+
+/* A fact a trigger match sets (<fact name value>): value is a template in
+ * which ${Name} stands for the event field of that name, else the pattern
+ * capture of that name (diagnose/sigfacts.h expands it). */
+struct td_sigfact {
+	char *name, *value;
+	int line;
+};
 
 struct td_signature {
 	char *id, *kb, *title, *cause, *evidence;
@@ -209,6 +218,8 @@ struct td_signature {
 	size_t nrefs;
 	struct td_example *examples;
 	size_t nexamples;
+	struct td_sigfact *facts;
+	size_t nfacts;
 	size_t index; /* position in td_sigdb.sigs */
 };
 
@@ -300,6 +311,10 @@ bool td_cond_literal_in(const struct td_cond *d, struct td_str s);
  * ignoring component patterns, which depend on each event). */
 bool td_signature_applicable(const struct td_signature *sig, enum td_format fmt,
 			     struct td_str path, pcre2_match_data *md);
+
+/* Whether sig only sets facts: informational, with <fact> elements.  Its
+ * matches feed the facts and the machine model, never a finding. */
+bool td_signature_facts_only(const struct td_signature *sig);
 
 const char *td_severity_name(enum td_severity s);
 const char *td_confidence_name(enum td_confidence c);

@@ -94,6 +94,14 @@ static const struct bad_case bad_cases[] = {
 	  "<signature id=\"c\" severity=\"warning\"><title>T</title><cause>C</cause>"
 	  "<check name=\"snac-version\"/></signature></signatures>",
 	  "signature 'x': peer 'c': both ends must match log events" },
+	{ SIG_HEAD "<trigger><pattern literal=\"abcd\">abcd</pattern></trigger>"
+		   "<fact name=\"a.b\" value=\"${x\"/>" SIG_TAIL,
+	  "test.xml:4: signature 'x': fact 'a.b': value '${x' has an unclosed or empty ${...}" },
+	{ SIG_HEAD "<trigger><pattern literal=\"abcd\">abcd</pattern></trigger>"
+		   "<fact name=\"nodot\" value=\"v\"/>" SIG_TAIL,
+	  "test.xml:4: does not follow" },
+	{ SIG_HEAD "<check name=\"snac-version\"/><fact name=\"a.b\" value=\"v\"/>" SIG_TAIL,
+	  "test.xml:4: signature 'x': facts need a trigger to set them" },
 	{ "<signatures family=\"t\"><remedy id=\"fix-client\" phase=\"client\"><title>T</title>"
 	  "<step>S</step></remedy></signatures>",
 	  "remedy 'fix-client': duplicate id" },
@@ -216,6 +224,45 @@ START_TEST(selfcheck_passes_on_fixture_and_catches_lies)
 	fails = 0;
 	td_sigdb_selfcheck(db, m, count_failure, &fails, &st);
 	ck_assert_int_eq(fails, 4); /* qqqq unmatched + its literal, nothing, abcd */
+	td_matcher_free(m);
+	td_sigdb_free(db);
+
+	/* require: the examples together must show the context; a
+	 * counterexample without it is not matched, one with it is. */
+	doc = SIG_HEAD
+		"<trigger><pattern literal=\"abcd\">abcd</pattern></trigger>"
+		"<require><pattern literal=\"azure\">azure</pattern></require>"
+		"<example>abcd</example><example>azure agent</example>"
+		"<counterexample>abcd alone</counterexample></signature></signatures>";
+	ck_assert_int_eq(td_fixture_load(doc, &db, &err), TD_OK);
+	ck_assert_int_eq(td_matcher_new(db, &m, &err), TD_OK);
+	fails = 0;
+	td_sigdb_selfcheck(db, m, count_failure, &fails, &st);
+	ck_assert_int_eq(fails, 1); /* "azure agent" is an example that does not trigger */
+	td_matcher_free(m);
+	td_sigdb_free(db);
+	doc = SIG_HEAD
+		"<trigger><pattern literal=\"abcd\">abcd</pattern></trigger>"
+		"<require><pattern literal=\"azure\">azure</pattern></require>"
+		"<example>abcd</example>"
+		"<counterexample>abcd in azure</counterexample></signature></signatures>";
+	ck_assert_int_eq(td_fixture_load(doc, &db, &err), TD_OK);
+	ck_assert_int_eq(td_matcher_new(db, &m, &err), TD_OK);
+	fails = 0;
+	td_sigdb_selfcheck(db, m, count_failure, &fails, &st);
+	ck_assert_int_eq(fails, 2); /* no example shows the require; the counterexample has it */
+	td_matcher_free(m);
+	td_sigdb_free(db);
+	doc = SIG_HEAD
+		"<trigger><pattern literal=\"abcd\">abcd</pattern></trigger>"
+		"<require><pattern literal=\"azure\">azure</pattern></require>"
+		"<example>abcd azure</example>"
+		"<counterexample>abcd alone</counterexample></signature></signatures>";
+	ck_assert_int_eq(td_fixture_load(doc, &db, &err), TD_OK);
+	ck_assert_int_eq(td_matcher_new(db, &m, &err), TD_OK);
+	fails = 0;
+	td_sigdb_selfcheck(db, m, count_failure, &fails, &st);
+	ck_assert_int_eq(fails, 0);
 	td_matcher_free(m);
 	td_sigdb_free(db);
 }
