@@ -115,6 +115,8 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 				const struct td_cond *d = &c->conds[k];
 				if (d->kind == TD_COND_CODE) {
 					fprintf(out, "%s code 0x%08X", k ? " and" : "", d->code);
+					if (strcmp(d->field, "message") != 0)
+						fprintf(out, " in %s", d->field);
 				} else if (d->kind == TD_COND_EVENT) {
 					fprintf(out, "%s event", k ? " and" : "");
 					for (size_t e = 0; e < d->nids; e++)
@@ -130,6 +132,12 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 	}
 	for (size_t i = 0; i < s->nsupersedes; i++)
 		fprintf(out, "  supersedes %s on the same event\n", s->supersedes[i]->id);
+	if (s->nfacts) {
+		fprintf(out, "\nSets facts%s:\n",
+			td_signature_facts_only(s) ? " (informational: facts only, no finding)" : "");
+		for (size_t i = 0; i < s->nfacts; i++)
+			fprintf(out, "  %s = %s\n", s->facts[i].name, s->facts[i].value);
+	}
 	if (s->nconfirmed_by) {
 		fputs("\nConfirmed by configuration (reported as one diagnosis when they fire):\n", out);
 		for (size_t i = 0; i < s->nconfirmed_by; i++)
@@ -262,7 +270,8 @@ static int explain(FILE *out, const struct td_sigdb *db, const char *id)
 int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *format, FILE *out)
 {
 	if (argc < 1) {
-		fprintf(stderr, "usage: tlsdiag signatures list [--format json] | check | show ID\n");
+		fprintf(stderr, "usage: tlsdiag signatures list [--format json] | check | show ID | "
+				"coverage [--format markdown]\n");
 		return TD_EXIT_TROUBLE;
 	}
 	struct td_sigdb *db;
@@ -281,6 +290,14 @@ int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *for
 		list_patterns(out, db, strcmp(argv[0], "literals") == 0);
 	} else if (strcmp(argv[0], "check") == 0) {
 		rc = check(out, db);
+	} else if (strcmp(argv[0], "coverage") == 0) {
+		if (format && strcmp(format, "markdown") != 0 && strcmp(format, "text") != 0) {
+			fprintf(stderr, "tlsdiag: unknown coverage format '%s' (use text or "
+					"markdown)\n", format);
+			rc = TD_EXIT_TROUBLE;
+		} else {
+			td_print_coverage(out, db, format && strcmp(format, "markdown") == 0);
+		}
 	} else if ((strcmp(argv[0], "show") == 0 || strcmp(argv[0], "explain") == 0) &&
 		   argc >= 2) {
 		rc = explain(out, db, argv[1]);

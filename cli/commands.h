@@ -22,5 +22,10 @@ int td_cmd_events(int argc, char **argv, const char *format, bool quiet, FILE *o
 /* Prints the signature in full (also used by "signatures show"). */
 void td_print_signature(FILE *out, const struct td_signature *sig);
 void td_print_remedy(FILE *out, const struct td_remedy *r);
+/* "signatures coverage": every kb entry A01-I03 with its shipped
+ * signatures (or "missing"), their files, trigger kinds, example counts and
+ * source documents, then the signatures without a kb entry; markdown: a
+ * table (the README's coverage section). */
+void td_print_coverage(FILE *out, const struct td_sigdb *db, bool markdown);
 
 #endif

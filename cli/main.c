@@ -20,6 +20,7 @@ static const char usage_text[] =
 	"       tlsdiag signatures list [--format text|json]\n"
 	"       tlsdiag signatures check\n"
 	"       tlsdiag signatures show ID\n"
+	"       tlsdiag signatures coverage [--format text|markdown]\n"
 	"       tlsdiag events [--format ndjson|xml|text] PATH...\n"
 	"       tlsdiag timeline [--format text|json|ndjson] [--since T] [--until T]\n"
 	"                        [--host H]... PATH...   (TLS events of all hosts in UTC order)\n"

@@ -71,14 +71,14 @@ expect "html json ndjson text" "$t" -f ''
 expect "ndjson text xml" "$t" events --format ''
 expect "json ndjson text" "$t" timeline --format ''
 expect "xml" "$t" events --format x
-expect "json text" "$t" signatures list --format ''
+expect "json markdown text" "$t" signatures list --format ''
 expect "error" "$t" --fail-on e
 expect "error info never warning" "$t" --fail-on = ''
 expect "never" "$t" -q --fail-on never --fail-on = n
 expect "always auto never" "$t" --color ''
 expect "always" "$t" --colour al
 expect "" "$t" --max-evidence ''
-expect "check list show" "$t" signatures ''
+expect "check coverage list show" "$t" signatures ''
 expect "show" "$t" --signatures "$sigdir" signatures s
 expect "cm-srsrp-receive-closed" "$t" --signatures "$sigdir" signatures show cm-srsrp-rec
 expect "G20" "$t" --signatures = "$sigdir" explain G20

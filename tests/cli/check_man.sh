@@ -40,7 +40,8 @@ grep -q "^\.TH TLSDIAG 1 .*\"tlsdiag $version\"" "$page" ||
 for opt in $("$tlsdiag" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 	grep -q -- "$opt" "$tmp/text" || { echo "$page: option $opt is not documented"; status=1; }
 done
-for cmd in "signatures list" "signatures check" "signatures show" explain events timeline; do
+for cmd in "signatures list" "signatures check" "signatures show" "signatures coverage" explain \
+	events timeline; do
 	grep -q "tlsdiag $cmd" "$tmp/text" || { echo "$page: no synopsis of '$cmd'"; status=1; }
 done
 [ $status = 0 ] && echo "ok: $page"
