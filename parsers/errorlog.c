@@ -8,7 +8,8 @@
  * continue the previous entry (the version banner, startup parameters).
  * Pasted logs collapse the padding and may join entries on one line: a line
  * is split again at every further "YYYY-MM-DD hh:mm:ss.cc source " stamp.
- * "Error: N, Severity: S, State: T." and the next entry with the same stamp
+ * "Error: N, Severity: S, State: T." (in any language: three labelled
+ * numbers) and the next entry with the same stamp
  * and source become one event (message = the text, fields error, severity,
  * state).  Times are local; "UTC adjustment: H:MM" (local - UTC) near the
  * banner makes them UTC from that banner on.  The banner and a few startup
@@ -281,35 +282,62 @@ static size_t line_facts(struct el_state *st, size_t n, struct td_str text)
 	return n;
 }
 
+/* One "<label>: <digits>" of an error header; the label is a word of any
+ * language (no digit, comma or colon, at most 24 bytes), and a space may
+ * precede the colon (French).  Advances *s past the digits. */
+static bool label_number(struct td_str *s, struct td_str *num)
+{
+	size_t n = 0;
+	while (n < s->len && n <= 24 && s->p[n] != ':' && s->p[n] != ',' &&
+	       !td_is_digit((unsigned char)s->p[n]))
+		n++;
+	if (n == 0 || n > 24 || n >= s->len || s->p[n] != ':' || s->p[0] == ' ')
+		return false;
+	n++;
+	while (n < s->len && s->p[n] == ' ')
+		n++;
+	size_t d = n;
+	while (d < s->len && td_is_digit((unsigned char)s->p[d]))
+		d++;
+	if (d == n)
+		return false;
+	*num = td_str_make(s->p + n, d - n);
+	*s = td_str_slice(*s, d, s->len);
+	return true;
+}
+
+/* The separator between the header's parts: "," or the ideographic comma,
+ * with spaces around. */
+static bool separator(struct td_str *s)
+{
+	size_t n = 0;
+	while (n < s->len && s->p[n] == ' ')
+		n++;
+	if (n < s->len && s->p[n] == ',')
+		n++;
+	else if (s->len - n >= 3 && memcmp(s->p + n, "\xe3\x80\x81", 3) == 0)
+		n += 3;
+	else
+		return false;
+	while (n < s->len && s->p[n] == ' ')
+		n++;
+	*s = td_str_slice(*s, n, s->len);
+	return true;
+}
+
+/* "Error: N, Severity: S, State: T." in English or in the language of the
+ * server ("Fehler: 17182, Schweregrad: 16, Status: 1.", "Erreur : 17182,
+ * Gravité : 16, État : 1."): three labelled numbers, nothing else before the
+ * final full stop. */
 static bool parse_error_header(struct td_str text, struct td_str *err, struct td_str *sev,
 			       struct td_str *state)
 {
-	if (!td_str_starts_with(text, "Error: "))
+	struct td_str s = text;
+	if (!label_number(&s, err) || !separator(&s) || !label_number(&s, sev) || !separator(&s) ||
+	    !label_number(&s, state))
 		return false;
-	struct td_str s = td_str_slice(text, 7, text.len);
-	size_t n = 0;
-	while (n < s.len && td_is_digit((unsigned char)s.p[n]))
-		n++;
-	if (!n)
-		return false;
-	*err = td_str_make(s.p, n);
-	s = td_str_slice(s, n, s.len);
-	if (!td_str_starts_with(s, ", Severity: "))
-		return false;
-	s = td_str_slice(s, 12, s.len);
-	n = 0;
-	while (n < s.len && td_is_digit((unsigned char)s.p[n]))
-		n++;
-	*sev = td_str_make(s.p, n);
-	s = td_str_slice(s, n, s.len);
-	if (!n || !td_str_starts_with(s, ", State: "))
-		return false;
-	s = td_str_slice(s, 9, s.len);
-	n = 0;
-	while (n < s.len && td_is_digit((unsigned char)s.p[n]))
-		n++;
-	*state = td_str_make(s.p, n);
-	return n > 0;
+	s = td_str_trim(s);
+	return s.len == 0 || td_str_eq_cstr(s, ".") || td_str_eq_cstr(s, "\xe3\x80\x82");
 }
 
 static int emit_entry(struct el_state *st, struct td_parse_ctx *ctx, const struct td_chunk *c,

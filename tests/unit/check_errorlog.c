@@ -101,6 +101,33 @@ START_TEST(pasted_logs)
 }
 END_TEST
 
+/* A localised ERRORLOG: the Error header is paired by its shape (three
+ * labelled numbers), so the error number is a field whatever the language;
+ * a line that only looks similar is not a header. */
+START_TEST(localised_error_headers)
+{
+	const char *in =
+		"2024-03-05 10:14:00.00 Server      Fehler: 17182, Schweregrad: 16, Status: 1.\n"
+		"2024-03-05 10:14:00.00 Server      TDSSNIClient-Initialisierung mit Fehler 0x80092004 fehlgeschlagen.\n"
+		"2024-03-05 10:15:00.00 Server      Erreur : 26011, Gravit\xc3\xa9 : 16, \xc3\x89tat : 1.\n"
+		"2024-03-05 10:15:00.00 Server      Le serveur n'a pas pu initialiser le chiffrement.\n"
+		"2024-03-05 10:16:00.00 Server      \xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc: 17194\xe3\x80\x81\xe9\x87\x8d\xe5\xa4\xa7\xe5\xba\xa6: 16\xe3\x80\x81\xe7\x8a\xb6\xe6\x85\x8b: 1\xe3\x80\x82\n"
+		"2024-03-05 10:16:00.00 Server      0x2746\n"
+		"2024-03-05 10:17:00.00 Server      Recovery: 1, done: 2, left: 3 databases.\n";
+	struct td_test_events t;
+	td_test_parse(NULL, in, strlen(in), &t);
+	ck_assert_int_eq(t.info.format, TD_FMT_ERRORLOG);
+	ck_assert_uint_eq(t.n, 4);
+	ck_assert_str_eq(td_test_field(&t.ev[0], "error"), "17182");
+	ck_assert_str_eq(t.ev[0].message, "TDSSNIClient-Initialisierung mit Fehler 0x80092004 fehlgeschlagen.");
+	ck_assert_str_eq(td_test_field(&t.ev[1], "error"), "26011");
+	ck_assert_str_eq(td_test_field(&t.ev[1], "severity"), "16");
+	ck_assert_str_eq(td_test_field(&t.ev[2], "error"), "17194");
+	ck_assert_ptr_null(td_test_field(&t.ev[3], "error"));
+	td_test_events_release(&t);
+}
+END_TEST
+
 START_TEST(adjustment_signs_and_sessions)
 {
 	const char *in =
@@ -339,6 +366,7 @@ Suite *errorlog_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, banner_pairs_and_time);
 	tcase_add_test(tc, pasted_logs);
+	tcase_add_test(tc, localised_error_headers);
 	tcase_add_test(tc, adjustment_signs_and_sessions);
 	tcase_add_loop_test(tc, every_truncation, 0, sizeof(shapes) / sizeof(shapes[0]));
 	tcase_add_test(tc, encodings_give_the_same_events);
