@@ -2,7 +2,10 @@
  *
  * td_matcher_new() indexes a loaded database: every clause is keyed by a
  * literal of its message pattern or by the spellings of its error code, and
- * all keys go into one case-folding multi-literal set.  For each event,
+ * all keys go into one case-folding multi-literal set; clauses keyed by an
+ * event id are looked up by id, and the few keyed by a code in an event
+ * field (<code field="error">, the ERRORLOG error number) are tried on every
+ * event that has that field.  For each event,
  * td_matcher_event() scans the message once for the keys; only clauses whose
  * key occurs (and whose signature's scope accepts the event's format,
  * component and path) run their PCRE2 patterns.  Pattern runs share one

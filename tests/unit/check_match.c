@@ -143,6 +143,45 @@ START_TEST(match_limit_is_counted)
 }
 END_TEST
 
+/* <code field="error">: a clause keyed by a code in an event field runs on
+ * every event that has the field, whatever its message says. */
+START_TEST(code_in_a_field)
+{
+	const char *doc =
+		"<signatures family=\"t\">\n"
+		"<signature id=\"by-number\" severity=\"error\"><title>T</title><cause>C</cause>\n"
+		"  <trigger><code value=\"26011\" field=\"error\"/></trigger>\n"
+		"  <trigger><code value=\"17182\" field=\"error\"/><pattern>\\b0x139f\\b</pattern>"
+		"</trigger>\n"
+		"  <example fields=\"error=26011\">x</example>"
+		"<counterexample fields=\"error=26014\">x</counterexample>\n"
+		"</signature></signatures>\n";
+	struct td_sigdb *fdb;
+	struct td_matcher *fm;
+	struct td_err err = { 0 };
+	ck_assert_msg(td_fixture_load(doc, &fdb, &err) == TD_OK, "%s", err.msg);
+	ck_assert_int_eq(td_matcher_new(fdb, &fm, &err), TD_OK);
+	struct td_field f26011[] = { { TD_STR_LIT("error"), TD_STR_LIT("26011") } };
+	struct td_field f17182[] = { { TD_STR_LIT("error"), TD_STR_LIT("17182") } };
+	struct td_event ev = { .format = TD_FMT_ERRORLOG, .path = TD_STR_LIT("ERRORLOG"),
+			       .message = TD_STR_LIT("Le serveur n'a pas pu initialiser le chiffrement."),
+			       .fields = f26011, .nfields = 1 };
+	struct seen s = { .n = 0 };
+	ck_assert_int_eq(td_matcher_event(fm, &ev, record, &s), 1);
+	ck_assert_str_eq(s.ids[0], "by-number");
+	ev.fields = f17182;
+	s.n = 0;
+	ck_assert_int_eq(td_matcher_event(fm, &ev, record, &s), 0); /* 17182 needs 0x139f */
+	ev.message = TD_STR_LIT("Fehler 0x139f, Statuscode 0x80");
+	ck_assert_int_eq(td_matcher_event(fm, &ev, record, &s), 1);
+	ev.nfields = 0; /* no field: nothing, the code in the message does not count */
+	ev.message = TD_STR_LIT("error 26011 0x139f 17182");
+	ck_assert_int_eq(td_matcher_event(fm, &ev, record, &s), 0);
+	td_matcher_free(fm);
+	td_sigdb_free(fdb);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
 	Suite *s = suite_create("match");
@@ -152,6 +191,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, codes_captures_support_unless);
 	tcase_add_test(tc, empty_and_unrelated_events);
 	tcase_add_test(tc, match_limit_is_counted);
+	tcase_add_test(tc, code_in_a_field);
 	suite_add_tcase(s, tc);
 	return s;
 }
