@@ -215,6 +215,15 @@ static bool check_tls13_old_os(const struct td_machine *m, struct td_check_hit *
 static bool check_netfx_release(const struct td_machine *m, struct td_check_hit *h)
 {
 	const struct td_regval *r = &m->release;
+	if (!r->present && m->clr_before_46.present) {
+		/* No registry export says; a log's CLR version does (dotnet-version-seen). */
+		cite(h, &m->clr_before_46);
+		say(h, "A log shows the .NET 4 runtime at %s, which is .NET Framework 4.5.2 or "
+		       "older (4.6 and later report 4.0.30319.42000): older than 4.6.2, which "
+		       "Configuration Manager requires for TLS 1.1/1.2.",
+		    m->clr_before_46.data);
+		return true;
+	}
 	if (!r->present) {
 		if (!m->ndp_seen || !m->reg_path)
 			return false;

@@ -49,6 +49,7 @@ static size_t value_slots(struct td_machine *m, struct td_regval **out)
 	out[n++] = &m->fips;
 	out[n++] = &m->legacy_driver;
 	out[n++] = &m->snac11_used;
+	out[n++] = &m->clr_before_46;
 	return n;
 }
 
@@ -439,6 +440,25 @@ static int driver_in_use(struct td_machine *m, const char *value, const char *pa
 	return v->data && v->path && v->text ? TD_OK : TD_E_NOMEM;
 }
 
+/* The .NET 4 CLR reports 4.0.30319.42000 from .NET Framework 4.6 on; a
+ * lower revision is 4.5.2 or older. */
+static int clr_version(struct td_machine *m, const char *value, const char *path, uint64_t line)
+{
+	unsigned a, b, c, rev;
+	if (m->clr_before_46.present || sscanf(value, "%u.%u.%u.%u", &a, &b, &c, &rev) != 4 ||
+	    a != 4 || b != 0 || c != 30319 || rev >= 42000)
+		return TD_OK;
+	char text[200];
+	snprintf(text, sizeof(text), "a log names CLR %s (.NET Framework 4.5.2 or older)", value);
+	struct td_regval *v = &m->clr_before_46;
+	v->present = true;
+	v->data = strdup(value);
+	v->path = strdup(path);
+	v->line = line;
+	v->text = strdup(text);
+	return v->data && v->path && v->text ? TD_OK : TD_E_NOMEM;
+}
+
 int td_machine_fact(struct td_machine *m, const char *name, const char *value, const char *path,
 		    uint64_t line)
 {
@@ -482,6 +502,8 @@ int td_machine_fact(struct td_machine *m, const char *name, const char *value, c
 		return set_text(&m->snac10, value);
 	if (strcmp(name, "sql_client.in_use") == 0)
 		return driver_in_use(m, value, path, line);
+	if (strcmp(name, "dotnet.clr_version") == 0)
+		return clr_version(m, value, path, line);
 	return TD_OK;
 }
 

@@ -129,6 +129,9 @@ struct td_machine {
 	 * the signatures, sigfacts.h): the first line naming the legacy
 	 * DBNETLIB client ("SQL Server" ODBC driver, SQLOLEDB) and SNAC 11. */
 	struct td_regval legacy_driver, snac11_used;
+	/* A log naming a .NET 4 CLR older than 4.6 (4.0.30319 revision below
+	 * 42000; fact dotnet.clr_version). */
+	struct td_regval clr_before_46;
 };
 
 struct td_machines {

@@ -40,6 +40,15 @@ static const char doc[] =
 	"  <remedy ref=\"fix-client\"/>\n"
 	"  <example>[DBNETLIB]SSL Security error</example><counterexample>y</counterexample>\n"
 	"</signature>\n"
+	"<signature id=\"clr\" severity=\"info\"><title>T</title><cause>C</cause>\n"
+	"  <trigger><pattern literal=\"clr version\">CLR Version: (?&lt;clr&gt;[0-9.]+)</pattern>"
+	"</trigger>\n"
+	"  <fact name=\"dotnet.clr_version\" value=\"${clr}\"/>\n"
+	"  <example>CLR Version: 4.0.30319.42000</example><counterexample>y</counterexample>\n"
+	"</signature>\n"
+	"<signature id=\"netfx\" severity=\"warning\"><title>T</title><cause>C</cause>\n"
+	"  <check name=\"netfx-release\"/><remedy ref=\"fix-client\"/>\n"
+	"</signature>\n"
 	"<signature id=\"legacy\" severity=\"warning\"><title>T</title><cause>C</cause>\n"
 	"  <check name=\"sql-client-legacy-driver\"/><remedy ref=\"fix-client\"/>\n"
 	"</signature>\n"
@@ -207,6 +216,31 @@ START_TEST(log_driver_feeds_the_driver_check)
 }
 END_TEST
 
+/* A log's CLR revision below 42000 (.NET 4.5.2 or older) feeds the .NET
+ * release check when no registry export gives the Release; 42000 does not. */
+START_TEST(log_clr_feeds_the_netfx_check)
+{
+	td_diagnoser_begin_input(d);
+	feed("APP01/svc.log", 3, "Service started. CLR Version: 4.0.30319.34209");
+	td_diagnoser_begin_input(d);
+	feed("APP02/svc.log", 3, "Service started. CLR Version: 4.0.30319.42000");
+	struct td_diagnosis *dx;
+	ck_assert_int_eq(td_diagnoser_finish(d, &dx), TD_OK);
+	size_t hits = 0;
+	for (size_t i = 0; i < dx->nfindings; i++) {
+		const struct td_finding *f = &dx->findings[i];
+		if (strcmp(f->sig->id, "netfx") != 0)
+			continue;
+		hits++;
+		ck_assert_str_eq(f->machine, "APP01");
+		ck_assert_uint_eq(f->evidence[0].line, 3);
+		ck_assert_msg(strstr(f->detail, "4.5.2 or older") != NULL, "%s", f->detail);
+	}
+	ck_assert_uint_eq(hits, 1);
+	td_diagnosis_free(dx);
+}
+END_TEST
+
 Suite *sigfacts_suite(void)
 {
 	Suite *s = suite_create("sigfacts");
@@ -216,6 +250,7 @@ Suite *sigfacts_suite(void)
 	tcase_add_test(tc, templates_take_fields_and_skip_missing);
 	tcase_add_test(tc, value_expansion_limits);
 	tcase_add_test(tc, log_driver_feeds_the_driver_check);
+	tcase_add_test(tc, log_clr_feeds_the_netfx_check);
 	suite_add_tcase(s, tc);
 	return s;
 }
