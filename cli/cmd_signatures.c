@@ -113,10 +113,10 @@ void td_print_signature(FILE *out, const struct td_signature *s)
 			fprintf(out, "  %s:", td_role_name(c->role));
 			for (size_t k = 0; k < c->nconds; k++) {
 				const struct td_cond *d = &c->conds[k];
-				if (d->kind == TD_COND_CODE) {
+				if (d->kind == TD_COND_CODE && strcmp(d->field, "message") != 0) {
+					fprintf(out, "%s %s %u", k ? " and" : "", d->field, d->code);
+				} else if (d->kind == TD_COND_CODE) {
 					fprintf(out, "%s code 0x%08X", k ? " and" : "", d->code);
-					if (strcmp(d->field, "message") != 0)
-						fprintf(out, " in %s", d->field);
 				} else if (d->kind == TD_COND_EVENT) {
 					fprintf(out, "%s event", k ? " and" : "");
 					for (size_t e = 0; e < d->nids; e++)
