@@ -8,7 +8,7 @@ static const char *const format_names[TD_FMT_COUNT] = {
 	[TD_FMT_BINARY] = "binary",     [TD_FMT_EVTX] = "evtx",
 	[TD_FMT_EVENTXML] = "eventxml", [TD_FMT_EVENTTEXT] = "eventtext",
 	[TD_FMT_EVENTCSV] = "eventcsv", [TD_FMT_SVCLOG] = "svclog",
-	[TD_FMT_REGISTRY] = "registry",
+	[TD_FMT_REGISTRY] = "registry", [TD_FMT_W3C] = "w3c",
 };
 
 const char *td_format_name(enum td_format f)

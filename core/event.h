@@ -37,6 +37,7 @@ enum td_format {
 	TD_FMT_EVENTCSV,  /* Event Viewer CSV/TSV, PowerShell Export-Csv */
 	TD_FMT_SVCLOG,    /* WCF trace (E2ETraceEvent records) */
 	TD_FMT_REGISTRY,  /* .reg exports and reg query output */
+	TD_FMT_W3C,       /* W3C extended logs: IIS requests, HTTP.sys errors */
 	TD_FMT_COUNT
 };
 

@@ -47,6 +47,19 @@ static bool number(struct td_str s, uint32_t *v)
 	return true;
 }
 
+/* Hex digits without a prefix (or with 0x), as IIS writes crypt-protocol. */
+static bool hex(struct td_str s, uint32_t *v)
+{
+	s = td_str_trim(s);
+	if (s.len > 2 && s.p[0] == '0' && (s.p[1] == 'x' || s.p[1] == 'X'))
+		s = td_str_slice(s, 2, s.len);
+	uint64_t x;
+	if (!s.len || s.len > 8 || td_str_parse_hex(s, 8, &x) != s.len)
+		return false;
+	*v = (uint32_t)x;
+	return true;
+}
+
 /* A status code; HRESULTs wrapping a WinHTTP error explain that error. */
 static void status(struct found *f, const struct td_sigdb *db, uint32_t code)
 {
@@ -79,6 +92,9 @@ static void from_fields(struct found *f, const struct td_sigdb *db, const struct
 	if (number(td_event_field(ev, "CipherSuite"), &v))
 		add(f, td_sigdb_explain(db, TD_EXPLAIN_CIPHER_SUITE, v));
 	if (number(td_event_field(ev, "Protocol"), &v))
+		flags(f, db, TD_EXPLAIN_PROTOCOL, v);
+	/* IIS W3C crypt-protocol: the SP_PROT server bit in hex without 0x. */
+	if (hex(td_event_field(ev, "crypt-protocol"), &v))
 		flags(f, db, TD_EXPLAIN_PROTOCOL, v);
 	/* A registry protocol mask (WinHTTP DefaultSecureProtocols). */
 	if (td_event_field(ev, "protocols").p && number(td_event_field(ev, "data"), &v))

@@ -105,6 +105,7 @@ extern const struct td_text_parser td_parser_eventtext;
 extern const struct td_text_parser td_parser_eventcsv;
 extern const struct td_text_parser td_parser_svclog;
 extern const struct td_text_parser td_parser_registry;
+extern const struct td_text_parser td_parser_w3c;
 extern const struct td_text_parser td_parser_plain;
 
 /* The parser for a format, or NULL. */

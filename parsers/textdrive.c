@@ -64,7 +64,7 @@ void td_parse_diag(struct td_parse_ctx *ctx, enum td_diag_level level, uint64_t 
 
 /* Most specific first; plain text last. */
 static const struct td_text_parser *const parsers[] = {
-	&td_parser_cmtrace, &td_parser_smstrace, &td_parser_errorlog, &td_parser_registry, &td_parser_svclog, &td_parser_eventtext, &td_parser_eventcsv,
+	&td_parser_cmtrace, &td_parser_smstrace, &td_parser_errorlog, &td_parser_registry, &td_parser_w3c, &td_parser_svclog, &td_parser_eventtext, &td_parser_eventcsv,
 	&td_parser_eventxml,
 	&td_parser_apptext, &td_parser_plain,
 };

@@ -1349,13 +1349,16 @@ static bool re_matches(pcre2_code *re, struct td_str s, pcre2_match_data *md)
 	return rc >= 0;
 }
 
-/* What a signature without a <scope> reads: every format but binary input
- * and the registry.  Registry values are configuration, not logs: only
- * signatures that name the registry read them (a DWORD of 12044 is no
- * WinHTTP error). */
+/* What a signature without a <scope> reads: every format but binary input,
+ * the registry and W3C request logs.  Registry values are configuration,
+ * not logs: only signatures that name the registry read them (a DWORD of
+ * 12044 is no WinHTTP error).  A W3C line is a request record full of
+ * numbers (time-taken, bytes, ports) that are no error codes: only
+ * signatures that name w3c read it. */
 static bool unscoped_reads(enum td_format fmt)
 {
-	return fmt != TD_FMT_BINARY && fmt != TD_FMT_UNKNOWN && fmt != TD_FMT_REGISTRY;
+	return fmt != TD_FMT_BINARY && fmt != TD_FMT_UNKNOWN && fmt != TD_FMT_REGISTRY &&
+	       fmt != TD_FMT_W3C;
 }
 
 bool td_signature_in_scope(const struct td_signature *sig, enum td_format fmt,
