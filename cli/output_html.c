@@ -529,10 +529,16 @@ static void html_finding(struct td_output *o, const struct td_finding *f, size_t
 	fputs("</dl>\n<h4>Evidence</h4>\n", out);
 	evidence_list(o, f->evidence, f->nevidence);
 	uint64_t more = td_output_not_kept(f);
-	if (more)
-		fprintf(out, "<p class=\"muted\">%llu more occurrence%s not kept (--max-evidence)."
-			     "</p>\n",
+	if (more) {
+		fprintf(out, "<p class=\"muted\">%llu more occurrence%s not kept (",
 			(unsigned long long)more, plural(more));
+		if (f->sig->distinct) {
+			fputs("one per ", out);
+			td_html_escape(out, td_str_cstr(f->sig->distinct));
+			fputs("; ", out);
+		}
+		fputs("--max-evidence).</p>\n", out);
+	}
 	correlation(o, f);
 	plan_links(o, f);
 	if (s->nrefs) {

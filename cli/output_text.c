@@ -227,7 +227,10 @@ static void text_finding(struct td_output *o, const struct td_finding *f, size_t
 	if (f->nevidence > shown)
 		fprintf(out, "      ... %zu more kept (--verbose shows them)\n", f->nevidence - shown);
 	uint64_t more = td_output_not_kept(f);
-	if (more)
+	if (more && f->sig->distinct)
+		fprintf(out, "      ... %llu more occurrence%s not kept (one per %s; --max-evidence)\n",
+			(unsigned long long)more, more == 1 ? "" : "s", f->sig->distinct);
+	else if (more)
 		fprintf(out, "      ... %llu more occurrence%s not kept (--max-evidence)\n",
 			(unsigned long long)more, more == 1 ? "" : "s");
 	print_correlation(o, f);

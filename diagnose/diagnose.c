@@ -93,6 +93,7 @@ static void evidence_release(struct td_evidence *e)
 	free(e->excerpt);
 	free(e->component);
 	free(e->host);
+	free(e->distinct);
 	for (size_t i = 0; i < e->ncaps; i++) {
 		free(e->caps[i].name);
 		free(e->caps[i].value);
@@ -459,6 +460,30 @@ static bool time_before(const struct td_time *a, const struct td_time *b)
 	return a->ticks < b->ticks;
 }
 
+/* The value of sig->distinct in a match: the event part of that name, else
+ * the pattern capture; {NULL, 0} when the signature has none. */
+static struct td_str distinct_value(const struct td_match *m)
+{
+	if (!m->sig->distinct)
+		return td_str_make(NULL, 0);
+	struct td_str name = td_str_cstr(m->sig->distinct);
+	struct td_str v = td_event_part(m->ev, name);
+	for (size_t i = 0; !v.p && i < m->ncaps; i++)
+		if (td_str_eq(m->caps[i].name, name))
+			v = m->caps[i].value;
+	return v;
+}
+
+/* Whether evidence of the same role already shows this distinct value. */
+static bool distinct_seen(const struct td_evidence *ev, size_t n, const struct td_evidence *e)
+{
+	for (size_t i = 0; e->distinct && i < n; i++)
+		if (ev[i].distinct && ev[i].role == e->role && !ev[i].superseded_by &&
+		    !e->superseded_by && strcmp(ev[i].distinct, e->distinct) == 0)
+			return true;
+	return false;
+}
+
 static int fill_evidence(struct td_diagnoser *d, struct td_evidence *e, const struct td_match *m)
 {
 	const struct td_event *ev = m->ev;
@@ -483,6 +508,9 @@ static int fill_evidence(struct td_diagnoser *d, struct td_evidence *e, const st
 						       utf8_cut(m->caps[i].value, 200)));
 	}
 	e->ncaps = m->ncaps;
+	struct td_str dv = distinct_value(m);
+	if (dv.p)
+		e->distinct = dupn(d, dv);
 	if (!e->excerpt)
 		d->nomem = true;
 	return d->nomem ? TD_E_NOMEM : TD_OK;
@@ -599,7 +627,15 @@ int td_diagnoser_match(struct td_diagnoser *d, const struct td_match *m)
 		}
 	}
 	/* Evidence: triggers up to the cap (the last slot always holds the
-	 * latest), a few supports, and requires (each shows why it fired). */
+	 * latest), a few supports, and requires (each shows why it fired).  A
+	 * signature with a distinct part keeps one trigger per value of it. */
+	if (c->role == TD_ROLE_TRIGGER && !m->superseded_by) {
+		struct td_str dv = distinct_value(m);
+		for (size_t i = 0; dv.p && i < a->nev; i++)
+			if (a->ev[i].distinct && a->ev[i].role == TD_ROLE_TRIGGER &&
+			    !a->ev[i].superseded_by && td_str_eq_cstr(dv, a->ev[i].distinct))
+				return TD_OK;
+	}
 	bool keep;
 	size_t slot = a->nev;
 	if (c->role == TD_ROLE_SUPPORT) {
@@ -781,6 +817,12 @@ static bool build_finding(struct td_diagnoser *d, const struct td_signature *sig
 				bool is_trigger = e->role == TD_ROLE_TRIGGER;
 				if (is_trigger != (pass == 0) || !e->path)
 					continue;
+				if (distinct_seen(f->evidence, f->nevidence, e)) {
+					/* Shown already, from another input. */
+					evidence_release(e);
+					memset(e, 0, sizeof(*e));
+					continue;
+				}
 				if (is_trigger && trig_kept + 1 >= d->max_evidence &&
 				    last_trigger != SIZE_MAX) {
 					/* Beyond the cap only the latest is kept. */

@@ -64,6 +64,8 @@ struct td_evidence {
 	/* What the numbers in the event mean (entries of the database). */
 	const struct td_explain *explains[TD_MAX_EXPLAIN];
 	size_t nexplains;
+	/* The value of the signature's distinct part (sig->distinct), or NULL. */
+	char *distinct;
 };
 
 struct td_finding {

@@ -534,6 +534,7 @@ static int load_signature(struct loader *L, xmlNode *n)
 	sig->severity = severity_from(sev);
 	sig->confidence = confidence_from(conf);
 	sig->community = comm && (strcmp(comm, "true") == 0 || strcmp(comm, "1") == 0);
+	sig->distinct = attr(L, n, "distinct");
 	free(sev);
 	free(conf);
 	free(comm);
@@ -1230,6 +1231,7 @@ void td_sigdb_free(struct td_sigdb *db)
 		struct td_signature *s = &db->sigs[i];
 		free(s->id);
 		free(s->kb);
+		free(s->distinct);
 		free(s->title);
 		free(s->cause);
 		free(s->evidence);

@@ -193,6 +193,9 @@ struct td_signature {
 	enum td_severity severity;
 	enum td_confidence confidence;
 	bool community;
+	/* NULL, or the event part (field or capture) whose values the evidence
+	 * shows once each (distinct="c-ip"). */
+	char *distinct;
 	struct td_scope *scopes; /* none: every format but the registry */
 	size_t nscopes;
 	struct td_clause *clauses;

@@ -1,6 +1,7 @@
 /* Unit tests for diagnose/: grouping, require, evidence caps, confidence,
  * facts, SQL build checks and the fix plan. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,6 +356,64 @@ START_TEST(dhe_pair_across_machines)
 }
 END_TEST
 
+/* distinct="...": the evidence keeps one trigger per value of an event field
+ * or a capture, within an input and across inputs; the count is every event. */
+START_TEST(evidence_one_per_distinct_value)
+{
+	const char *doc =
+		"<signatures family=\"t\">"
+		"<signature id=\"per-client\" severity=\"warning\" distinct=\"c-ip\">"
+		"<title>P</title><cause>C</cause>"
+		"<trigger><pattern literal=\"legacy\">legacy</pattern></trigger>"
+		"<example>legacy</example><counterexample>new</counterexample></signature>"
+		"<signature id=\"per-capture\" severity=\"warning\" distinct=\"who\">"
+		"<title>Q</title><cause>C</cause>"
+		"<trigger><pattern literal=\"old from\">old from (?&lt;who&gt;\\S+)</pattern></trigger>"
+		"<example>old from x</example><counterexample>new</counterexample></signature>"
+		"</signatures>";
+	struct td_sigdb *sdb;
+	struct td_matcher *sm;
+	struct td_err err;
+	int rc = td_fixture_load(doc, &sdb, &err);
+	ck_assert_msg(rc == TD_OK, "%s", err.msg);
+	ck_assert_int_eq(td_matcher_new(sdb, &sm, &err), TD_OK);
+	struct td_diagnoser *sd = td_diagnoser_new(sdb, 10);
+	const char *ips[2][4] = { { "10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.1" },
+				  { "10.0.0.2", "10.0.0.3", "10.0.0.3", "10.0.0.1" } };
+	for (int i = 0; i < 2; i++) {
+		td_diagnoser_begin_input(sd);
+		for (int k = 0; k < 4; k++) {
+			struct td_field fl = { TD_STR_LIT("c-ip"), td_str_cstr(ips[i][k]) };
+			char msg[64];
+			snprintf(msg, sizeof(msg), "legacy; old from %s", ips[i][k]);
+			struct td_event ev = { .format = TD_FMT_PLAIN, .path = TD_STR_LIT("x.log"),
+					       .line = (uint64_t)k + 1, .message = td_str_cstr(msg),
+					       .fields = &fl, .nfields = 1 };
+			ck_assert_int_ge(td_matcher_event(sm, &ev, to_diag, sd), 0);
+		}
+	}
+	struct td_diagnosis *dx;
+	ck_assert_int_eq(td_diagnoser_finish(sd, &dx), TD_OK);
+	const char *ids[] = { "per-client", "per-capture" };
+	for (int s = 0; s < 2; s++) {
+		const struct td_finding *f = find(dx, ids[s]);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(f->count, 8);
+		ck_assert_uint_eq(f->nevidence, 3);
+		ck_assert_str_eq(f->evidence[0].distinct, "10.0.0.1");
+		ck_assert_uint_eq(f->evidence[0].line, 1);
+		ck_assert_str_eq(f->evidence[1].distinct, "10.0.0.2");
+		ck_assert_uint_eq(f->evidence[1].input, 0);
+		ck_assert_str_eq(f->evidence[2].distinct, "10.0.0.3");
+		ck_assert_uint_eq(f->evidence[2].line, 2);
+	}
+	td_diagnosis_free(dx);
+	td_diagnoser_free(sd);
+	td_matcher_free(sm);
+	td_sigdb_free(sdb);
+}
+END_TEST
+
 struct sql_case {
 	const char *build;
 	enum td_sql_status want;
@@ -422,6 +481,7 @@ Suite *diagnose_suite(void)
 	tcase_add_test(tc, support_raises_confidence_and_plan_is_ordered);
 	tcase_add_test(tc, facts_feed_the_sql_check);
 	tcase_add_test(tc, provisional_supersession);
+	tcase_add_test(tc, evidence_one_per_distinct_value);
 	tcase_add_test(tc, findings_per_machine);
 	tcase_add_test(tc, dhe_pair_across_machines);
 	tcase_add_loop_test(tc, sql_verdicts, 0, sizeof(sql_cases) / sizeof(sql_cases[0]));
