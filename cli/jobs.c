@@ -148,8 +148,11 @@ static int retire(struct td_jobs *js, struct job *j)
 	if (j->note_after)
 		td_run_note_not_archive(in->path, &in->diag);
 	int rc = j->rc;
+	if (!rc && !td_diagnoser_absorb(r->diag, j->diag, j->input))
+		rc = TD_E_NOMEM;
 	if (!rc) {
-		in->dx_input = td_diagnoser_absorb(r->diag, j->diag) + 1;
+		/* The diagnoser numbers inputs as the run does. */
+		in->dx_input = j->input + 1;
 		if (r->timeline)
 			rc = td_timeline_absorb(r->timeline, j->timeline, j->input, r->seq);
 	}

@@ -173,11 +173,12 @@ static bool append(void *arr, size_t *cap, size_t *len, const void *src, size_t 
 	return true;
 }
 
-size_t td_diagnoser_absorb(struct td_diagnoser *d, struct td_diagnoser *from)
+bool td_diagnoser_absorb(struct td_diagnoser *d, struct td_diagnoser *from, size_t at)
 {
 	size_t nin = from->started ? from->input + 1 : 0;
-	size_t base = d->started ? d->input + 1 : 0;
-	for (size_t i = 0; i < nin; i++)
+	size_t next = d->started ? d->input + 1 : 0;
+	size_t base = at > next ? at : next;
+	for (size_t i = next; i < base + nin; i++)
 		td_diagnoser_begin_input(d);
 	if (from->nins) {
 		/* Inputs of d without events have no entry either. */
@@ -215,9 +216,9 @@ size_t td_diagnoser_absorb(struct td_diagnoser *d, struct td_diagnoser *from)
 	from->nfacts = 0;
 	/* Per-file machines: the same file in two inputs gives two, which
 	 * td_machines_group() joins as it joins the files of one machine. */
-	size_t nm = from->machines.n, at = d->machines.n;
+	size_t nm = from->machines.n, m0 = d->machines.n;
 	if (nm) {
-		if (td_grow(&d->machine_inputs, &d->capmi, at + nm - 1, sizeof(*d->machine_inputs)))
+		if (td_grow(&d->machine_inputs, &d->capmi, m0 + nm - 1, sizeof(*d->machine_inputs)))
 			goto nomem;
 		size_t mcap = d->machines.cap;
 		if (!append(&d->machines.m, &mcap, &d->machines.n, from->machines.m, nm,
@@ -225,16 +226,16 @@ size_t td_diagnoser_absorb(struct td_diagnoser *d, struct td_diagnoser *from)
 			goto nomem;
 		d->machines.cap = mcap;
 		for (size_t i = 0; i < nm; i++)
-			d->machine_inputs[at + i] = from->machine_inputs[i] + base;
+			d->machine_inputs[m0 + i] = from->machine_inputs[i] + base;
 		from->machines.n = 0;
 	}
 	d->machines.nomem |= from->machines.nomem;
 	d->last_machine = 0;
 	d->nomem |= from->nomem;
-	return base;
+	return !d->nomem;
 nomem:
 	d->nomem = true;
-	return base;
+	return false;
 }
 
 static char *dupn(struct td_diagnoser *d, struct td_str s)

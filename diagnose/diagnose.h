@@ -139,13 +139,15 @@ void td_diagnoser_free(struct td_diagnoser *d);
 /* Starts a new input; events and matches until the next call belong to it.
  * Returns its index. */
 size_t td_diagnoser_begin_input(struct td_diagnoser *d);
-/* Moves everything `from` gathered (its inputs, in order, after d's; their
- * matches, facts and machine model) into d, as if d had been fed the same
- * events and matches; `from` is left empty.  A run parses inputs on several
- * threads, each into a diagnoser of its own, and absorbs them in input
- * order, so the diagnosis does not depend on the threads.  Returns the
- * index in d of from's first input. */
-size_t td_diagnoser_absorb(struct td_diagnoser *d, struct td_diagnoser *from);
+/* Moves everything `from` gathered (its inputs, in order, from index `at`
+ * of d on; their matches, facts and machine model) into d, as if d had
+ * been fed the same events and matches; `from` is left empty.  Inputs of d
+ * before `at` that were never begun are begun empty (inputs that could not
+ * be read), so d's numbering can follow the run's.  A run parses inputs on
+ * several threads, each into a diagnoser of its own, and absorbs them in
+ * input order, so the diagnosis does not depend on the threads.  `at` must
+ * not be below the next input of d.  Returns false without memory. */
+bool td_diagnoser_absorb(struct td_diagnoser *d, struct td_diagnoser *from, size_t at) TD_WUR;
 /* Collects the facts an event carries; registry values and version facts
  * also feed the machine model. */
 int td_diagnoser_event(struct td_diagnoser *d, const struct td_event *ev) TD_WUR;

@@ -170,6 +170,91 @@ START_TEST(facts_feed_the_sql_check)
 }
 END_TEST
 
+/* The inputs of absorb_equals_direct: index 1 is an input that could not be
+ * read (begun, nothing fed). */
+static const struct {
+	const char *path, *msg, *fact;
+} absorb_lines[] = {
+	{ "m1/a.log", "An unexpected error occurred on a receive.", NULL },
+	{ NULL, NULL, NULL },
+	{ "m1/ERRORLOG", "Server build", "11.0.5058.0" },
+	{ "m2/b.log", "OBEngine: 10054: forcibly closed", NULL },
+	{ "m2/b.log", "OS call failed: (80090331). State 56.", NULL },
+	{ "m1/a.log", "An unexpected error occurred on a receive.", NULL },
+};
+
+static void absorb_feed(struct td_diagnoser *to, size_t i)
+{
+	if (!absorb_lines[i].path)
+		return;
+	struct td_field f[] = { { TD_STR_LIT("fact.sql_server.version"),
+				  td_str_cstr(absorb_lines[i].fact ? absorb_lines[i].fact : "") } };
+	struct td_event ev = { .format = TD_FMT_PLAIN, .path = td_str_cstr(absorb_lines[i].path),
+			       .line = i + 1, .message = td_str_cstr(absorb_lines[i].msg),
+			       .fields = f, .nfields = absorb_lines[i].fact ? 1 : 0 };
+	ev.time.ticks = (int64_t)(i + 1) * TD_TICKS_PER_SEC;
+	ev.time.zone = TD_ZONE_UTC;
+	ck_assert_int_eq(td_diagnoser_event(to, &ev), TD_OK);
+	ck_assert_int_ge(td_matcher_event(m, &ev, to_diag, to), 0);
+}
+
+/* A diagnoser per input, absorbed in order at the run's numbering, gives the
+ * same diagnosis as one diagnoser fed everything (what --jobs relies on). */
+START_TEST(absorb_equals_direct)
+{
+	size_t n = sizeof(absorb_lines) / sizeof(absorb_lines[0]);
+	for (size_t i = 0; i < n; i++) {
+		td_diagnoser_begin_input(d);
+		absorb_feed(d, i);
+	}
+	struct td_diagnoser *joined = td_diagnoser_new(db, 3);
+	ck_assert_ptr_nonnull(joined);
+	for (size_t i = 0; i < n; i++) {
+		if (!absorb_lines[i].path)
+			continue; /* never parsed: absorb begins it empty */
+		struct td_diagnoser *one = td_diagnoser_new(db, 3);
+		ck_assert_ptr_nonnull(one);
+		td_diagnoser_begin_input(one);
+		absorb_feed(one, i);
+		ck_assert(td_diagnoser_absorb(joined, one, i));
+		td_diagnoser_free(one);
+	}
+	struct td_diagnosis *a, *b;
+	ck_assert_int_eq(td_diagnoser_finish(d, &a), TD_OK);
+	ck_assert_int_eq(td_diagnoser_finish(joined, &b), TD_OK);
+	td_diagnoser_free(joined);
+	ck_assert_uint_eq(a->ninputs, n);
+	ck_assert_uint_eq(b->ninputs, n);
+	ck_assert_uint_eq(a->nmachines, b->nmachines);
+	ck_assert_uint_eq(a->nfacts, 1);
+	ck_assert_uint_eq(b->nfacts, 1);
+	ck_assert_uint_eq(b->facts[0].input, 2);
+	ck_assert_uint_eq(a->nfindings, b->nfindings);
+	ck_assert_uint_ge(a->nfindings, 3);
+	for (size_t f = 0; f < a->nfindings; f++) {
+		const struct td_finding *x = &a->findings[f], *y = &b->findings[f];
+		ck_assert_str_eq(x->sig->id, y->sig->id);
+		ck_assert_uint_eq(x->count, y->count);
+		ck_assert_int_eq(x->first.ticks, y->first.ticks);
+		ck_assert_int_eq(x->last.ticks, y->last.ticks);
+		ck_assert_uint_eq(x->nevidence, y->nevidence);
+		for (size_t e = 0; e < x->nevidence; e++) {
+			ck_assert_uint_eq(x->evidence[e].input, y->evidence[e].input);
+			ck_assert_uint_eq(x->evidence[e].line, y->evidence[e].line);
+			ck_assert_str_eq(x->evidence[e].path, y->evidence[e].path);
+		}
+	}
+	const struct td_finding *g = find(b, "generic-receive");
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(g->count, 2);
+	ck_assert_uint_eq(g->evidence[1].input, 5);
+	ck_assert_ptr_nonnull(find(b, "needs-context"));
+	ck_assert_ptr_nonnull(find(b, "sql-min"));
+	td_diagnosis_free(a);
+	td_diagnosis_free(b);
+}
+END_TEST
+
 static void feed_host(const char *path, const char *host, uint64_t line, const char *msg)
 {
 	struct td_event ev = { .format = TD_FMT_PLAIN, .path = td_str_cstr(path), .line = line,
@@ -477,6 +562,7 @@ Suite *diagnose_suite(void)
 	TCase *tc = tcase_create("diagnose");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, require_must_be_in_the_same_input);
+	tcase_add_test(tc, absorb_equals_direct);
 	tcase_add_test(tc, evidence_cap_keeps_first_and_last);
 	tcase_add_test(tc, support_raises_confidence_and_plan_is_ordered);
 	tcase_add_test(tc, facts_feed_the_sql_check);
