@@ -10,6 +10,7 @@
 
 #include "archive_walk.h"
 #include "diagnose.h"
+#include "input.h"
 #include "match.h"
 #include "output.h"
 #include "sigdb.h"
@@ -20,7 +21,7 @@ struct td_jobs;
 /* Deepest folder nesting followed. */
 #define TD_MAX_DEPTH 64
 /* Largest standard input accepted. */
-#define TD_MAX_STDIN ((size_t)1 << 32)
+#define TD_MAX_STDIN TD_MAX_STREAM
 /* struct td_run fail_on: no finding makes the exit status 1. */
 #define TD_FAIL_NEVER (-1)
 

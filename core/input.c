@@ -3,16 +3,35 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A FIFO opened without blocking: waits until a writer writes or goes. */
+static int wait_writer(int fd, const char *path, struct td_err *err)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n;
+	do
+		n = poll(&p, 1, TD_FIFO_WAIT_MS);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return td_err_set(err, TD_E_IO, "FIFO with no writer: nothing to read in %d s",
+				  TD_FIFO_WAIT_MS / 1000);
+	int fl = fcntl(fd, F_GETFL);
+	if (n < 0 || fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return td_err_set(err, TD_E_IO, "cannot read FIFO '%s': %s", path, strerror(errno));
+	return TD_OK;
+}
+
 int td_input_open_file(struct td_input *in, const char *path, struct td_err *err)
 {
 	memset(in, 0, sizeof(*in));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return td_err_set(err, TD_E_IO, "cannot open '%s': %s", path, strerror(errno));
 	struct stat st;
@@ -23,7 +42,14 @@ int td_input_open_file(struct td_input *in, const char *path, struct td_err *err
 	}
 	if (!S_ISREG(st.st_mode)) {
 		/* Pipes and character devices: read them like stdin. */
-		int rc = td_input_read_fd(in, fd, SIZE_MAX / 2, err);
+		int rc = S_ISFIFO(st.st_mode) ? wait_writer(fd, path, err) : TD_OK;
+		if (rc == TD_OK && !S_ISFIFO(st.st_mode)) {
+			int fl = fcntl(fd, F_GETFL);
+			if (fl >= 0)
+				fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+		}
+		if (rc == TD_OK)
+			rc = td_input_read_fd(in, fd, TD_MAX_STREAM, err);
 		close(fd);
 		return rc;
 	}

@@ -10,6 +10,13 @@
 
 #include "err.h"
 
+/* Largest input read from a pipe, FIFO or device (standard input too):
+ * those are read into memory whole. */
+#define TD_MAX_STREAM ((size_t)1 << 32)
+/* How long a FIFO named as an input may go without a writer before it is
+ * reported as unreadable (a FIFO nobody writes to would block forever). */
+#define TD_FIFO_WAIT_MS 5000
+
 struct td_input {
 	const uint8_t *data;
 	size_t len;
@@ -19,7 +26,9 @@ struct td_input {
 	size_t dropped; /* bytes at the front already given back to the OS */
 };
 
-/* Maps the regular file at path read-only.  An empty file gives len 0. */
+/* Maps the regular file at path read-only.  An empty file gives len 0.
+ * Pipes, FIFOs and devices are read into memory (at most TD_MAX_STREAM
+ * bytes); a FIFO with no writer for TD_FIFO_WAIT_MS is an error. */
 int td_input_open_file(struct td_input *in, const char *path, struct td_err *err) TD_WUR;
 /* Reads fd to its end into memory (at most max bytes, else TD_E_LIMIT). */
 int td_input_read_fd(struct td_input *in, int fd, size_t max, struct td_err *err) TD_WUR;
