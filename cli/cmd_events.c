@@ -199,6 +199,14 @@ static int events_of(struct events_out *o, const char *path)
 		fprintf(stderr, "tlsdiag: %s: out of memory\n", name);
 		status = TD_EXIT_TROUBLE;
 	}
+	uint64_t size;
+	if (!is_stdin && td_input_cut(&data, &size)) {
+		fprintf(stderr,
+			"tlsdiag: %s: the file shrank to %llu bytes while it was read (it was %zu); "
+			"what came before offset 0x%llx was read\n",
+			name, (unsigned long long)size, data.map_len, (unsigned long long)size);
+		status = TD_EXIT_TROUBLE;
+	}
 	td_input_release(&data);
 	return status;
 }

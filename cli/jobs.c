@@ -20,6 +20,9 @@ struct job {
 	struct td_timeline *timeline;
 	struct td_parse_info info;
 	uint64_t pos; /* progress: bytes of a file counted so far */
+	bool cut;     /* the file shrank while it was read (td_input_cut) */
+	uint64_t cut_size;
+	size_t map_len;
 	int rc;
 	bool done;
 	struct job *next;
@@ -120,6 +123,8 @@ static void parse(struct worker *w, struct job *j)
 		td_progress_advance(j->data.len - j->pos);
 	if (rc == TD_E_NOMEM && !j->rc)
 		j->rc = rc;
+	j->cut = td_input_cut(&j->data, &j->cut_size);
+	j->map_len = j->data.map_len;
 	td_input_release(&j->data);
 }
 
@@ -147,6 +152,8 @@ static int retire(struct td_jobs *js, struct job *j)
 	r->events += j->info.events;
 	if (j->note_after)
 		td_run_note_not_archive(in->path, &in->diag);
+	if (j->cut)
+		td_run_note_cut(in, j->cut_size, j->map_len);
 	int rc = j->rc;
 	if (!rc && !td_diagnoser_absorb(r->diag, j->diag, j->input))
 		rc = TD_E_NOMEM;
@@ -254,7 +261,7 @@ int td_jobs_submit(struct td_jobs *js, size_t input, struct td_input *data, stru
 	}
 	j->input = input;
 	j->data = *data;
-	memset(data, 0, sizeof(*data));
+	td_input_from_memory(data, NULL, 0); /* the job owns it now */
 	j->msgs = *msgs;
 	td_diag_init(msgs, 0);
 	j->member = member;

@@ -49,6 +49,9 @@ int td_jobs_wait(struct td_jobs *js) TD_WUR;
 void td_jobs_stats(const struct td_jobs *js, struct td_match_stats *sum);
 /* Says that `in` was named like an archive but read as a file (run.c). */
 void td_run_note_not_archive(const char *path, struct td_diag *diag);
+/* Says that the file of `in` shrank to size bytes (from was) while it was
+ * read (run.c). */
+void td_run_note_cut(struct td_input_report *in, uint64_t size, size_t was);
 /* Stops the workers (after td_jobs_wait) and frees everything. */
 void td_jobs_free(struct td_jobs *js);
 

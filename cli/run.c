@@ -93,6 +93,16 @@ void td_run_note_not_archive(const char *path, struct td_diag *diag)
 			    "named like an archive but not one tlsdiag reads; read as a file");
 }
 
+void td_run_note_cut(struct td_input_report *in, uint64_t size, size_t was)
+{
+	char msg[300];
+	snprintf(msg, sizeof(msg),
+		 "the file shrank to %llu bytes while it was read (it was %zu); "
+		 "what came before offset 0x%llx was read",
+		 (unsigned long long)size, was, (unsigned long long)size);
+	set_error(in, msg);
+}
+
 /* An archive being read: the run, and the archive's own bytes. */
 struct bundle {
 	struct td_run *r;
@@ -150,6 +160,16 @@ static int run_bytes(struct td_run *r, const char *path, struct td_input *data)
 	if (rc != TD_E_FORMAT && b.consumed < data->len)
 		td_progress_advance(data->len - b.consumed); /* the archive's tail */
 	if (rc != TD_E_FORMAT) {
+		uint64_t size;
+		if ((rc == TD_OK || rc == TD_E_STOP) && td_input_cut(data, &size)) {
+			/* The archive whose members were read. */
+			struct td_input_report *in = new_input(r, path);
+			if (!in) {
+				td_input_release(data);
+				return TD_E_NOMEM;
+			}
+			td_run_note_cut(in, size, data->map_len);
+		}
 		td_input_release(data);
 		if (rc == TD_E_STOP)
 			return r->failed ? r->failed : TD_E_NOMEM;

@@ -4,11 +4,94 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The SIGBUS guard.  Reading a page of a mapped file past its end raises
+ * SIGBUS: a file truncated by another process while we read it would kill
+ * the run.  Each mapping takes a slot here; the handler maps zero pages over
+ * the rest of a mapping that faulted and notes where, so parsing goes on over
+ * zeros and the input is reported as cut (td_input_cut).  A fault outside
+ * every slot goes to the handler that was installed before ours. */
+#define GUARD_SLOTS 64
+
+struct guard_slot {
+	_Atomic uintptr_t start; /* 0: free */
+	_Atomic size_t len;
+	_Atomic size_t cut; /* offset of the first page that faulted, or SIZE_MAX */
+};
+
+static struct guard_slot guard[GUARD_SLOTS];
+static struct sigaction guard_prev;
+static atomic_flag guard_installed = ATOMIC_FLAG_INIT;
+static uintptr_t guard_page;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	uintptr_t page = guard_page;
+	for (int i = 0; i < GUARD_SLOTS; i++) {
+		uintptr_t start = atomic_load(&guard[i].start);
+		size_t len = atomic_load(&guard[i].len);
+		if (!start || a < start || a - start >= len)
+			continue;
+		uintptr_t from = a / page * page;
+		uintptr_t end = (start + len + page - 1) / page * page;
+		if (mmap((void *)from, end - from, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			 -1, 0) == MAP_FAILED)
+			break;
+		size_t off = from - start;
+		size_t cut = atomic_load(&guard[i].cut);
+		while (off < cut && !atomic_compare_exchange_weak(&guard[i].cut, &cut, off))
+			;
+		return;
+	}
+	if (guard_prev.sa_flags & SA_SIGINFO) {
+		guard_prev.sa_sigaction(sig, si, ctx);
+		return;
+	}
+	if (guard_prev.sa_handler != SIG_DFL && guard_prev.sa_handler != SIG_IGN) {
+		guard_prev.sa_handler(sig);
+		return;
+	}
+	/* Not ours: the default action when the access faults again. */
+	signal(SIGBUS, SIG_DFL);
+}
+
+static int guard_add(void *map, size_t len)
+{
+	if (!atomic_flag_test_and_set(&guard_installed)) {
+		guard_page = (uintptr_t)sysconf(_SC_PAGESIZE);
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, &guard_prev);
+	}
+	for (int i = 0; i < GUARD_SLOTS; i++) {
+		uintptr_t free_slot = 0;
+		/* A free slot has len 0, so it matches no address until filled. */
+		if (atomic_compare_exchange_strong(&guard[i].start, &free_slot, (uintptr_t)map)) {
+			atomic_store(&guard[i].cut, SIZE_MAX);
+			atomic_store(&guard[i].len, len);
+			return i;
+		}
+	}
+	return -1; /* more mappings than slots: unguarded, as before */
+}
+
+static void reset(struct td_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = -1;
+	in->slot = -1;
+}
 
 /* A FIFO opened without blocking: waits until a writer writes or goes. */
 static int wait_writer(int fd, const char *path, struct td_err *err)
@@ -29,7 +112,7 @@ static int wait_writer(int fd, const char *path, struct td_err *err)
 
 int td_input_open_file(struct td_input *in, const char *path, struct td_err *err)
 {
-	memset(in, 0, sizeof(*in));
+	reset(in);
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
@@ -64,21 +147,41 @@ int td_input_open_file(struct td_input *in, const char *path, struct td_err *err
 	}
 	size_t len = (size_t)st.st_size;
 	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-	int e = errno;
-	close(fd);
-	if (map == MAP_FAILED)
+	if (map == MAP_FAILED) {
+		int e = errno;
+		close(fd);
 		return td_err_set(err, TD_E_IO, "cannot map '%s': %s", path, strerror(e));
+	}
 	madvise(map, len, MADV_SEQUENTIAL);
 	in->map = map;
 	in->map_len = len;
 	in->data = map;
 	in->len = len;
+	in->fd = fd;
+	in->slot = guard_add(map, len);
+	/* Cut since fstat: read only what is left. */
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size < len) {
+		in->len = (size_t)st.st_size;
+		in->shrunk = true;
+	}
 	return TD_OK;
+}
+
+bool td_input_cut(const struct td_input *in, uint64_t *size)
+{
+	uint64_t cut = in->slot >= 0 ? atomic_load(&guard[in->slot].cut) : SIZE_MAX;
+	if (in->shrunk && in->len < cut)
+		cut = in->len;
+	if (cut == SIZE_MAX)
+		return false;
+	struct stat st;
+	*size = fstat(in->fd, &st) == 0 && (uint64_t)st.st_size < cut ? (uint64_t)st.st_size : cut;
+	return true;
 }
 
 int td_input_read_fd(struct td_input *in, int fd, size_t max, struct td_err *err)
 {
-	memset(in, 0, sizeof(*in));
+	reset(in);
 	size_t cap = 65536, len = 0;
 	uint8_t *buf = malloc(cap);
 	if (!buf)
@@ -118,7 +221,7 @@ int td_input_read_fd(struct td_input *in, int fd, size_t max, struct td_err *err
 
 void td_input_from_memory(struct td_input *in, const void *p, size_t len)
 {
-	memset(in, 0, sizeof(*in));
+	reset(in);
 	in->data = p;
 	in->len = len;
 }
@@ -157,8 +260,14 @@ void td_input_drop(struct td_input *in, size_t upto)
 
 void td_input_release(struct td_input *in)
 {
+	if (in->slot >= 0) {
+		atomic_store(&guard[in->slot].len, 0);
+		atomic_store(&guard[in->slot].start, 0);
+	}
 	if (in->map)
 		munmap(in->map, in->map_len);
+	if (in->fd >= 0)
+		close(in->fd);
 	free(in->owned);
-	memset(in, 0, sizeof(*in));
+	reset(in);
 }

@@ -5,6 +5,7 @@
 #ifndef TD_INPUT_H
 #define TD_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,12 +25,22 @@ struct td_input {
 	size_t map_len;
 	uint8_t *owned; /* malloc'ed copy, or NULL */
 	size_t dropped; /* bytes at the front already given back to the OS */
+	int fd;         /* the mapped file, kept open to learn its size if it shrinks */
+	int slot;       /* the mapping's entry in the SIGBUS guard, or -1 */
+	bool shrunk;    /* the file was cut between fstat and mmap: len is what is left */
 };
 
 /* Maps the regular file at path read-only.  An empty file gives len 0.
  * Pipes, FIFOs and devices are read into memory (at most TD_MAX_STREAM
- * bytes); a FIFO with no writer for TD_FIFO_WAIT_MS is an error. */
+ * bytes); a FIFO with no writer for TD_FIFO_WAIT_MS is an error.
+ *
+ * A mapped file that shrinks while it is read would kill the process with
+ * SIGBUS; instead, the pages past its new end read as zeros and
+ * td_input_cut() tells so afterwards. */
 int td_input_open_file(struct td_input *in, const char *path, struct td_err *err) TD_WUR;
+/* Whether the mapped file shrank while it was read: then *size is its size
+ * now (what was read of it before that offset is good). */
+bool td_input_cut(const struct td_input *in, uint64_t *size);
 /* Reads fd to its end into memory (at most max bytes, else TD_E_LIMIT). */
 int td_input_read_fd(struct td_input *in, int fd, size_t max, struct td_err *err) TD_WUR;
 /* Borrows p[0..len) (caller keeps ownership and lifetime). */
