@@ -184,6 +184,46 @@ static bool want_color(const char *when)
 	return isatty(STDOUT_FILENO);
 }
 
+/* Problems with inputs on stderr, each naming the file and the line or
+ * offset: unreadable inputs always, then (unless quiet, which keeps only
+ * errors) skipped binary files and the first diagnostics of each input; the
+ * report lists them all. */
+#define STDERR_DIAGS 5
+
+static void report_problems(const struct td_run_report *rep, bool quiet)
+{
+	for (size_t i = 0; i < rep->ninputs; i++) {
+		const struct td_input_report *in = &rep->inputs[i];
+		if (in->error) {
+			fprintf(stderr, "tlsdiag: %s: %s\n", in->path, in->error);
+			continue;
+		}
+		if (in->format == TD_FMT_BINARY && !quiet)
+			fprintf(stderr, "tlsdiag: %s: not text and not an event log; skipped\n",
+				in->path);
+		size_t shown = 0, left = in->diag.dropped;
+		for (size_t k = 0; k < in->diag.n; k++) {
+			const struct td_diag_entry *e = &in->diag.items[k];
+			if (quiet && e->level < TD_DIAG_ERROR)
+				continue;
+			if (shown == STDERR_DIAGS) {
+				left++;
+				continue;
+			}
+			shown++;
+			fprintf(stderr, "tlsdiag: %s", in->path);
+			if (e->line != TD_DIAG_NO_LINE)
+				fprintf(stderr, ":%llu", (unsigned long long)e->line);
+			else if (e->offset != TD_DIAG_NO_OFFSET)
+				fprintf(stderr, ": offset 0x%llx", (unsigned long long)e->offset);
+			fprintf(stderr, ": %s: %s\n", td_diag_level_name(e->level), e->msg);
+		}
+		if (left && !quiet)
+			fprintf(stderr, "tlsdiag: %s: %zu more problems (listed in the report)\n",
+				in->path, left);
+	}
+}
+
 /* Reads the inputs and writes the diagnosis, or with tlf the timeline (the
  * entries it keeps). */
 static int diagnose(int npaths, char **paths, const struct options *o,
@@ -230,10 +270,7 @@ static int diagnose(int npaths, char **paths, const struct options *o,
 		fprintf(stderr, "tlsdiag: %s\n", td_status_str(rc));
 		status = TD_EXIT_TROUBLE;
 	} else {
-		for (size_t i = 0; i < rep.ninputs; i++)
-			if (rep.inputs[i].error)
-				fprintf(stderr, "tlsdiag: %s: %s\n", rep.inputs[i].path,
-					rep.inputs[i].error);
+		report_problems(&rep, o->quiet);
 		struct td_output_opts oo = { .color = want_color(o->color), .verbose = o->verbose,
 					     .explain = o->explain };
 		status = rep.exit_code;

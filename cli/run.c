@@ -79,6 +79,9 @@ static int submit(struct td_run *r, size_t input, struct td_input *data, struct 
 		}
 	}
 	r->inputs[input].bytes = data->len;
+	if (!data->len)
+		td_diag_add(msgs, TD_DIAG_NOTE, TD_DIAG_NO_OFFSET, TD_DIAG_NO_LINE,
+			    "empty; nothing to read");
 	int rc = td_jobs_submit(r->jobs, input, data, msgs, member, note_after);
 	if (rc)
 		r->failed = rc;
