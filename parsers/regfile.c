@@ -301,9 +301,22 @@ static int reg_line(struct rg_state *st, struct td_parse_ctx *ctx, const struct 
 		return TD_OK;
 	if (t.p[0] == '[') {
 		ptrdiff_t close = td_str_find_char(t, ']');
-		struct td_str k = td_str_slice(t, 1, close > 0 ? (size_t)close : t.len);
+		if (close < 0) {
+			/* Not a key: damage or garbage, kept so nothing is lost. */
+			td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + off, line,
+				      "registry: key without ']'; kept as text");
+			return td_emit_line(ctx, c, l, line, &st->x.record);
+		}
+		struct td_str k = td_str_slice(t, 1, (size_t)close);
 		bool deleted = k.len && k.p[0] == '-';
 		set_key(st, deleted ? td_str_slice(k, 1, k.len) : k);
+		if ((size_t)close + 1 < t.len) {
+			td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + off, line,
+				      "registry: text after the key's ']'; kept as text");
+			int rc = td_emit_line(ctx, c, l, line, &st->x.record);
+			if (rc)
+				return rc;
+		}
 		if (deleted)
 			return emit_value(st, ctx, c, line, line_end, off, td_str_make("", 0), "KEY",
 					  td_str_make("", 0), true);

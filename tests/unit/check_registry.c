@@ -223,6 +223,29 @@ START_TEST(sql_client_facts_from_reg_query)
 }
 END_TEST
 
+/* Regression: a '[' line without ']' (a cut key, or garbage behind a .reg
+ * header) set the key and dropped the text silently; text after a key's ']'
+ * was dropped too.  Both are kept as text now, with a warning. */
+START_TEST(broken_key_lines_are_kept)
+{
+	const char *in = "Windows Registry Editor Version 5.00\r\n\r\n"
+			 "[HKEY_LOCAL_MACHINE\\X no close SSL failed\r\n"
+			 "[HKEY_LOCAL_MACHINE\\Y] trailing words\r\n"
+			 "\"a\"=dword:00000001\r\n";
+	struct td_test_events t;
+	td_test_parse(NULL, in, strlen(in), &t);
+	ck_assert_int_eq(t.info.format, TD_FMT_REGISTRY);
+	ck_assert_uint_eq(t.n, 3);
+	ck_assert_str_eq(t.ev[0].message, "[HKEY_LOCAL_MACHINE\\X no close SSL failed");
+	ck_assert_str_eq(t.ev[1].message, "[HKEY_LOCAL_MACHINE\\Y] trailing words");
+	ck_assert_str_eq(td_test_field(&t.ev[2], "key"), "HKEY_LOCAL_MACHINE\\Y");
+	ck_assert_uint_eq(t.diag.n, 2);
+	ck_assert_uint_eq(t.diag.items[0].line, 3);
+	ck_assert_uint_eq(t.diag.items[1].line, 4);
+	td_test_events_release(&t);
+}
+END_TEST
+
 START_TEST(every_truncation_is_safe)
 {
 	td_test_truncations(&td_parser_registry, reg, strlen(reg), 12);
@@ -239,6 +262,7 @@ Suite *registry_suite(void)
 	tcase_add_test(tc, machine_facts);
 	tcase_add_test(tc, sql_client_facts);
 	tcase_add_test(tc, sql_client_facts_from_reg_query);
+	tcase_add_test(tc, broken_key_lines_are_kept);
 	tcase_add_test(tc, every_truncation_is_safe);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
