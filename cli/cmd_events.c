@@ -5,6 +5,7 @@
  * in an input go to stderr with the file and offset; the other inputs are
  * still read.  Exit status 0, or 2 when an input could not be read.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,7 +240,7 @@ int td_cmd_events(int argc, char **argv, const char *format, bool quiet, FILE *o
 	if (o.format == EV_XML)
 		fputs("</Events>\n", out);
 	if (fflush(out) || ferror(out)) {
-		fprintf(stderr, "tlsdiag: events: cannot write the output\n");
+		fprintf(stderr, "tlsdiag: events: cannot write the output: %s\n", strerror(errno));
 		return TD_EXIT_TROUBLE;
 	}
 	return status;

@@ -1,4 +1,5 @@
 /* "tlsdiag signatures list|check|show ID". */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -307,7 +308,7 @@ int td_cmd_signatures(int argc, char **argv, const char *sigdir, const char *for
 	}
 	td_sigdb_free(db);
 	if (fflush(out) != 0 || ferror(out)) {
-		fprintf(stderr, "tlsdiag: cannot write output\n");
+		fprintf(stderr, "tlsdiag: cannot write output: %s\n", strerror(errno));
 		rc = TD_EXIT_TROUBLE;
 	}
 	return rc;

@@ -170,6 +170,15 @@ static int archive_limit(struct td_archive_limits *lim, int opt, const char *nam
 	return 0;
 }
 
+/* Exit status after writing only to stdout (--help, --version). */
+static int written(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return TD_EXIT_CLEAN;
+	fprintf(stderr, "tlsdiag: cannot write output: %s\n", strerror(errno));
+	return TD_EXIT_TROUBLE;
+}
+
 static bool want_color(const char *when)
 {
 	if (strcmp(when, "always") == 0)
@@ -412,10 +421,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return fflush(stdout) ? TD_EXIT_TROUBLE : TD_EXIT_CLEAN;
+			return written();
 		case 'V':
 			printf("tlsdiag %s\n", TD_VERSION);
-			return fflush(stdout) ? TD_EXIT_TROUBLE : TD_EXIT_CLEAN;
+			return written();
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
