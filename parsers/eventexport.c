@@ -21,7 +21,7 @@ int td_export_xml_event(struct td_export *x, struct td_str xml, struct td_event 
 	struct td_xnode *root;
 	int rc = td_xevent_parse_xml(xml, &x->arena, &root, tolerant);
 	if (rc)
-		return rc == TD_E_LIMIT ? TD_E_FORMAT : rc;
+		return rc;
 	const struct td_xnode *el = td_xevent_find(root);
 	if (!el)
 		return TD_E_FORMAT;

@@ -19,7 +19,8 @@ void td_export_release(struct td_export *x);
 
 /* Parses xml (one Event element, possibly damaged) into ev: provider, id,
  * level, UTC time, record, computer, channel, fields and message.  Returns
- * TD_OK, TD_E_NOMEM, or TD_E_FORMAT when there is no Event/System part;
+ * TD_OK, TD_E_NOMEM, TD_E_FORMAT when there is no Event/System part, or
+ * TD_E_LIMIT when elements nest deeper than TD_XML_MAX_DEPTH;
  * *tolerant tells whether the text was not well-formed. */
 int td_export_xml_event(struct td_export *x, struct td_str xml, struct td_event *ev,
 			bool *tolerant) TD_WUR;

@@ -88,9 +88,14 @@ static int one_event(struct ex_state *st, struct td_parse_ctx *ctx, const struct
 	ev.line = line;
 	ev.line_end = line + td_count_newlines(span);
 	ev.offset = c->pos + start;
-	if (rc == TD_E_FORMAT) {
-		td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + start, line,
-			      "eventxml: event without a System part; kept as text");
+	if (rc == TD_E_FORMAT || rc == TD_E_LIMIT) {
+		if (rc == TD_E_LIMIT)
+			td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + start, line,
+				      "eventxml: event nested deeper than %d elements; kept as text",
+				      TD_XML_MAX_DEPTH);
+		else
+			td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + start, line,
+				      "eventxml: event without a System part; kept as text");
 		memset(&ev, 0, sizeof(ev));
 		ev.line = line;
 		ev.line_end = line + td_count_newlines(span);

@@ -142,8 +142,14 @@ static int one_record(struct sv_state *st, struct td_parse_ctx *ctx, const struc
 	const struct td_xnode *rec = rc ? NULL : td_x_child(root, "E2ETraceEvent");
 	const struct td_xnode *sys = td_x_child(rec, "System");
 	if (!sys) {
-		td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + start, line,
-			      "svclog: trace record without a System part; kept as text");
+		if (rc == TD_E_LIMIT)
+			td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + start, line,
+				      "svclog: trace record nested deeper than %d elements; kept as "
+				      "text",
+				      TD_XML_MAX_DEPTH);
+		else
+			td_parse_diag(ctx, TD_DIAG_WARNING, c->pos + start, line,
+				      "svclog: trace record without a System part; kept as text");
 		ev.message = td_str_trim(span);
 		if (ev.message.len > TD_MAX_MESSAGE)
 			ev.message.len = TD_MAX_MESSAGE;

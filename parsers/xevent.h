@@ -146,7 +146,8 @@ int td_xevent_fill(const struct td_xnode *ev_el, struct td_arena *a, struct td_x
  * expansion beyond the predefined ones), else with a tolerant scanner
  * (*tolerant set) that accepts Event Viewer's copies ("- " collapse
  * markers), unescaped '&', unclosed and truncated elements.  TD_E_LIMIT when
- * nesting passes 64 levels. */
+ * nesting passes TD_XML_MAX_DEPTH levels. */
+#define TD_XML_MAX_DEPTH 64
 int td_xevent_parse_xml(struct td_str xml, struct td_arena *a, struct td_xnode **root,
 			bool *tolerant) TD_WUR;
 

@@ -8,7 +8,7 @@
 #include "encoding.h"
 #include "xevent.h"
 
-#define XML_MAX_DEPTH 64
+#define XML_MAX_DEPTH TD_XML_MAX_DEPTH
 
 static struct td_str copy(struct td_arena *a, const xmlChar *z)
 {

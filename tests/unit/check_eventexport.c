@@ -420,6 +420,40 @@ START_TEST(utf16_exports)
 }
 END_TEST
 
+/* Regression: an event nested deeper than TD_XML_MAX_DEPTH was reported as
+ * "without a System part"; the message now names the limit.  Both the event
+ * XML export and the svclog reader keep the text. */
+START_TEST(nesting_deeper_than_the_limit)
+{
+	const char *parts[2][2] = {
+		{ "<Events><Event><System><EventID>1</EventID></System><EventData>",
+		  "</EventData></Event></Events>" },
+		{ "<E2ETraceEvent xmlns=\"http://schemas.microsoft.com/2004/06/E2ETraceEvent\">"
+		  "<System><EventID>1</EventID></System><ApplicationData>",
+		  "</ApplicationData></E2ETraceEvent>" },
+	};
+	const struct td_text_parser *ps[2] = { &td_parser_eventxml, &td_parser_svclog };
+	for (int k = 0; k < 2; k++) {
+		size_t deep = 1000, cap = strlen(parts[k][0]) + strlen(parts[k][1]) + deep * 7 + 1;
+		char *x = malloc(cap);
+		ck_assert_ptr_nonnull(x);
+		strcpy(x, parts[k][0]);
+		for (size_t i = 0; i < deep; i++)
+			strcat(x, "<a>");
+		for (size_t i = 0; i < deep; i++)
+			strcat(x, "</a>");
+		strcat(x, parts[k][1]);
+		struct td_test_events t;
+		td_test_parse(ps[k], x, strlen(x), &t);
+		ck_assert_uint_eq(t.n, 1);
+		ck_assert_uint_eq(t.diag.n, 1);
+		ck_assert_ptr_nonnull(strstr(t.diag.items[0].msg, "nested deeper than 64 elements"));
+		td_test_events_release(&t);
+		free(x);
+	}
+}
+END_TEST
+
 Suite *eventexport_suite(void)
 {
 	Suite *s = suite_create("eventexport");
@@ -437,6 +471,7 @@ Suite *eventexport_suite(void)
 	tcase_add_test(tc, event_viewer_csv_and_tsv);
 	tcase_add_test(tc, powershell_export_csv);
 	tcase_add_test(tc, utf16_exports);
+	tcase_add_test(tc, nesting_deeper_than_the_limit);
 	tcase_add_loop_test(tc, every_truncation_is_safe, 0, sizeof(shapes) / sizeof(shapes[0]));
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
