@@ -421,7 +421,7 @@ static int query_line(struct rg_state *st, struct td_parse_ctx *ctx, const struc
 	snprintf(tbuf, sizeof(tbuf), "%.*s", td_str_pfmt(td_str_slice(type, 0, 30)));
 	uint64_t v;
 	if ((td_str_eq_cstr(type, "REG_DWORD") || td_str_eq_cstr(type, "REG_QWORD")) &&
-	    td_str_starts_with(data, "0x") &&
+	    td_str_starts_with(data, "0x") && data.len > 2 &&
 	    td_str_parse_hex(td_str_slice(data, 2, data.len), 16, &v) == data.len - 2)
 		data = decimal(&st->x.arena, v);
 	if (td_str_eq_cstr(type, "REG_MULTI_SZ")) {

@@ -246,6 +246,21 @@ START_TEST(broken_key_lines_are_kept)
 }
 END_TEST
 
+/* Regression (valgrind): "REG_DWORD    0x" with no digits printed an
+ * uninitialised number as the value's data; it stays as written now. */
+START_TEST(reg_query_dword_without_digits)
+{
+	const char *in = "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n"
+			 "    Enabled    REG_DWORD    0x\r\n\r\n";
+	struct td_test_events t;
+	td_test_parse(NULL, in, strlen(in), &t);
+	ck_assert_int_eq(t.info.format, TD_FMT_REGISTRY);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_str_eq(td_test_field(&t.ev[0], "data"), "0x");
+	td_test_events_release(&t);
+}
+END_TEST
+
 START_TEST(every_truncation_is_safe)
 {
 	td_test_truncations(&td_parser_registry, reg, strlen(reg), 12);
@@ -263,6 +278,7 @@ Suite *registry_suite(void)
 	tcase_add_test(tc, sql_client_facts);
 	tcase_add_test(tc, sql_client_facts_from_reg_query);
 	tcase_add_test(tc, broken_key_lines_are_kept);
+	tcase_add_test(tc, reg_query_dword_without_digits);
 	tcase_add_test(tc, every_truncation_is_safe);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
