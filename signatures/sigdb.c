@@ -213,8 +213,10 @@ static pcre2_code *compile(struct loader *L, const char *src, bool caseless, int
 		fail(L, line, id, "%s: %s at offset %zu", what, (const char *)msg, (size_t)erroff);
 		return NULL;
 	}
-	/* JIT is an optimisation: pcre2_match falls back to the interpreter. */
-	if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0)
+	/* JIT is an optimisation: pcre2_match falls back to the interpreter.
+	 * TLSDIAG_NO_JIT turns it off, for valgrind, which cannot follow JIT
+	 * code (its vector loads past the subject look like invalid reads). */
+	if (!getenv("TLSDIAG_NO_JIT") && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0)
 		L->db->jit = true;
 	return re;
 }
