@@ -29,8 +29,10 @@ static int plain_feed(void *state, const struct td_chunk *c, struct td_parse_ctx
 		if (!terminated && !c->eof && !c->force)
 			break;
 		*consumed = c->len - rest.len;
-		if (td_emit_line(ctx, c, line, lineno++, &st->record))
+		if (td_emit_line(ctx, c, line, lineno, &st->record))
 			return TD_E_STOP;
+		/* A line longer than the window comes in pieces: one line. */
+		lineno += terminated;
 	}
 	ctx->next_line = lineno;
 	return TD_OK;

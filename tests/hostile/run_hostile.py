@@ -301,6 +301,14 @@ def _(name):
             fail(what, f"{p}: the line after the long one was not read ({i})")
         if f"{p}:1: warning:" not in errs:
             fail(what, f"{p}: the cut line is not reported on stderr with its line")
+        # Regression: each 64 MiB piece of the line was counted as a line.
+        if i and any(d["line"] != 1 for d in i["diagnostics"]):
+            fail(what, f"{p}: the one long line is reported on lines "
+                 f"{sorted({d['line'] for d in i['diagnostics']})}")
+        rc, out, _, _ = run(["events", p])
+        last = json.loads(out.splitlines()[-1]) if rc == 0 and out else {}
+        if last.get("line") != 2:
+            fail(what, f"{p}: the line after the long one is numbered {last.get('line')}")
         j = said(doc, cm)
         if not j or j["events"] < 1:
             fail(what, f"{cm}: nothing read")
