@@ -9,7 +9,8 @@ DEPS := cmake pkg-config gcc make libpcre2-dev libxml2-dev zlib1g-dev libarchive
 # they are missing).
 CHECK_DEPS := libevtx-utils python3-evtx chromium
 
-.PHONY: all deps check-deps install-missing build test demo bench sanitize clean
+.PHONY: all deps check-deps install-missing build test demo bench sanitize test-asan \
+	test-valgrind clean
 
 all: build
 
@@ -54,10 +55,18 @@ bench: build check-deps
 	cmake --build $(BUILD) --target bench
 
 # The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
-sanitize: deps check-deps
+sanitize test-asan: deps check-deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTD_SANITIZE=address,undefined $(CMAKE_FLAGS)
 	cmake --build build-asan -j$(JOBS)
 	ctest --test-dir build-asan --output-on-failure -j$(JOBS)
 
+# The whole test suite under valgrind memcheck (TD_VALGRIND, tests/CMakeLists.txt):
+# every tlsdiag, unit and fuzz-replay run; smaller hostile and corpus inputs.
+test-valgrind: deps check-deps
+	@command -v valgrind >/dev/null 2>&1 || $(MAKE) --no-print-directory install-missing PKGS=valgrind
+	cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTD_VALGRIND=ON $(CMAKE_FLAGS)
+	cmake --build build-valgrind -j$(JOBS)
+	ctest --test-dir build-valgrind --output-on-failure --timeout 7200 -j$(JOBS)
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-valgrind
