@@ -2,11 +2,13 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "bytes.h"
 #include "err.h"
+#include "input.h"
 #include "lines.h"
 #include "str.h"
 #include "timeutil.h"
@@ -211,11 +213,48 @@ START_TEST(diag_caps)
 }
 END_TEST
 
+/* A mapped file cut by someone else while it is read: no SIGBUS, zeros past
+ * the cut, and td_input_cut() tells where (regression: the run died). */
+START_TEST(input_cut_while_mapped)
+{
+	/* valgrind 3.19 does not resume the read after the handler remaps the
+	 * page (it reports a SIGSEGV at a small address); the hostile test
+	 * vanishing covers this path under valgrind through tlsdiag itself.
+	 * Open question, see the README's hostile-input notes. */
+	const char *pre = getenv("LD_PRELOAD");
+	if (pre && strstr(pre, "vgpreload"))
+		return;
+	char path[] = "/tmp/td-input-cut.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	char page[4096];
+	memset(page, 'x', sizeof(page));
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(write(fd, page, sizeof(page)), (int)sizeof(page));
+	close(fd);
+	struct td_input in;
+	struct td_err err = { 0 };
+	ck_assert_int_eq(td_input_open_file(&in, path, &err), TD_OK);
+	uint64_t size;
+	ck_assert(!td_input_cut(&in, &size));
+	ck_assert_int_eq(truncate(path, 100), 0);
+	size_t xs = 0;
+	for (size_t i = 0; i < in.len; i++)
+		xs += in.data[i] == 'x';
+	ck_assert_uint_eq(xs, 100);
+	ck_assert(td_input_cut(&in, &size));
+	ck_assert_uint_eq(size, 100);
+	td_input_release(&in);
+	unlink(path);
+}
+END_TEST
+
 Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, bytes_reads_and_bounds);
+	tcase_add_test(tc, input_cut_while_mapped);
 	tcase_add_test(tc, buf_cap_and_invariants);
 	tcase_add_test(tc, arena_limits_and_reset);
 	tcase_add_test(tc, str_helpers);
