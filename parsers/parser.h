@@ -37,6 +37,11 @@ typedef int (*td_event_cb)(const struct td_event *ev, void *user);
 #define TD_MAX_WINDOW ((size_t)64 << 20)
 /* Initial window size. */
 #define TD_WINDOW ((size_t)8 << 20)
+/* Tests and fuzzers: the initial and the largest window of every later
+ * td_parse_text() (0, 0: TD_WINDOW and TD_MAX_WINDOW again).  Small windows
+ * take small inputs through the paths of records that straddle windows and
+ * of forced windows.  Not thread-safe. */
+void td_parse_set_windows(size_t first, size_t max);
 /* Longest message kept in an event; longer ones are cut with a note. */
 #define TD_MAX_MESSAGE ((size_t)1 << 20)
 

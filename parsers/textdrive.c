@@ -113,10 +113,22 @@ static int feed_window(const struct td_text_parser *p, void *state, struct td_pa
 	return rc;
 }
 
+/* Window sizes (TD_WINDOW, TD_MAX_WINDOW unless a test or fuzzer shrank
+ * them with td_parse_set_windows). */
+static size_t window_first = TD_WINDOW, window_max = TD_MAX_WINDOW;
+
+void td_parse_set_windows(size_t first, size_t max)
+{
+	window_first = first >= 16 ? first : TD_WINDOW;
+	window_max = max >= window_first ? max : TD_MAX_WINDOW;
+	if (window_max < window_first)
+		window_max = window_first;
+}
+
 static int run_utf8(const struct td_text_parser *p, void *state, struct td_parse_ctx *ctx,
 		    struct td_bytes in, size_t bom, const struct td_read_hints *hints)
 {
-	size_t pos = bom, window = TD_WINDOW;
+	size_t pos = bom, window = window_first;
 	uint64_t line = 1;
 	for (;;) {
 		size_t avail = in.len - pos;
@@ -125,7 +137,7 @@ static int run_utf8(const struct td_text_parser *p, void *state, struct td_parse
 			hints->prefetch(hints->user, pos, n);
 		struct td_chunk chunk = {
 			.p = (const char *)in.p + pos, .len = n, .pos = pos, .line = line,
-			.eof = n == avail, .force = n < avail && window >= TD_MAX_WINDOW,
+			.eof = n == avail, .force = n < avail && window >= window_max,
 		};
 		size_t used;
 		int rc = feed_window(p, state, ctx, &chunk, pos, &used);
@@ -139,7 +151,7 @@ static int run_utf8(const struct td_text_parser *p, void *state, struct td_parse
 		if (chunk.eof)
 			return TD_OK;
 		if (used == 0) {
-			if (window < TD_MAX_WINDOW) {
+			if (window < window_max) {
 				window *= 2;
 			} else {
 				/* A forced window was refused: skip it rather than spin. */
@@ -157,7 +169,7 @@ static int run_decoded(const struct td_text_parser *p, void *state, struct td_pa
 		       enum td_encoding enc, struct td_bytes in, size_t bom,
 		       const struct td_read_hints *hints)
 {
-	size_t cap = TD_WINDOW, blen = 0, inpos = bom;
+	size_t cap = window_first, blen = 0, inpos = bom;
 	uint64_t stream_pos = 0, orig_buf0 = bom, line = 1;
 	char *buf = malloc(cap);
 	if (!buf)
@@ -178,14 +190,14 @@ static int run_decoded(const struct td_text_parser *p, void *state, struct td_pa
 		bool eof = inpos >= in.len;
 		struct td_chunk chunk = {
 			.p = buf, .len = blen, .pos = stream_pos, .line = line, .eof = eof,
-			.force = !eof && cap >= TD_MAX_WINDOW,
+			.force = !eof && cap >= window_max,
 		};
 		size_t used;
 		rc = feed_window(p, state, ctx, &chunk, orig_buf0, &used);
 		if (rc)
 			break;
 		if (used == 0 && !eof) {
-			if (cap < TD_MAX_WINDOW) {
+			if (cap < window_max) {
 				char *nb = realloc(buf, cap * 2);
 				if (!nb) {
 					rc = TD_E_NOMEM;
