@@ -9,8 +9,15 @@ DEPS := cmake pkg-config gcc make libpcre2-dev libxml2-dev zlib1g-dev libarchive
 # they are missing).
 CHECK_DEPS := libevtx-utils python3-evtx chromium
 
+# libFuzzer (clang): every fuzz target for FUZZ_SECONDS each, one at a time.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_OUT ?= $(FUZZ_BUILD)/fuzz-out
+FUZZ_TARGETS ?= evtx eventxml eventtext eventcsv svclog registry archive cmtrace smstrace \
+	errorlog apptext plain textdrive sigdb machine w3c
+
 .PHONY: all deps check-deps install-missing build test demo bench sanitize test-asan \
-	test-valgrind clean
+	test-valgrind fuzz clean
 
 all: build
 
@@ -68,5 +75,13 @@ test-valgrind: deps check-deps
 	cmake --build build-valgrind -j$(JOBS)
 	ctest --test-dir build-valgrind --output-on-failure --timeout 7200 -j$(JOBS)
 
+# Builds the fuzz targets with clang (libFuzzer + ASan + UBSan) and runs each
+# on a scratch copy of its seed corpus; fails when any left a crash, leak,
+# timeout or out-of-memory input in $(FUZZ_OUT)/crashes.  Not part of "test".
+fuzz: deps
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTD_FUZZ=ON $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	tests/fuzz/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_OUT) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD) build-asan build-valgrind
+	rm -rf $(BUILD) build-asan build-valgrind $(FUZZ_BUILD)
