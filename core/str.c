@@ -5,6 +5,8 @@
 
 struct td_str td_str_slice(struct td_str s, size_t from, size_t to)
 {
+	if (!s.p)
+		return td_str_make(NULL, 0); /* no arithmetic on a null pointer */
 	if (to > s.len)
 		to = s.len;
 	if (from > to)
