@@ -30,7 +30,7 @@ int td_buf_addc(struct td_buf *b, char c) TD_WUR;
 int td_buf_adds(struct td_buf *b, const char *z) TD_WUR;
 int td_buf_addstr(struct td_buf *b, struct td_str s) TD_WUR;
 int td_buf_addf(struct td_buf *b, const char *fmt, ...) TD_PRINTF(2, 3) TD_WUR;
-int td_buf_vaddf(struct td_buf *b, const char *fmt, va_list ap) TD_WUR;
+int td_buf_vaddf(struct td_buf *b, const char *fmt, va_list ap) TD_PRINTF(2, 0) TD_WUR;
 /* Sets len to 0 and keeps the memory. */
 void td_buf_reset(struct td_buf *b);
 /* Shortens the contents to n bytes (n <= len). */

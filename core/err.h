@@ -80,7 +80,7 @@ void td_diag_init(struct td_diag *d, size_t max);
 void td_diag_add(struct td_diag *d, enum td_diag_level level, uint64_t offset,
 		 uint64_t line, const char *fmt, ...) TD_PRINTF(5, 6);
 void td_diag_vadd(struct td_diag *d, enum td_diag_level level, uint64_t offset,
-		  uint64_t line, const char *fmt, va_list ap);
+		  uint64_t line, const char *fmt, va_list ap) TD_PRINTF(5, 0);
 /* Frees the entries; d can be reused after td_diag_init(). */
 void td_diag_release(struct td_diag *d);
 const char *td_diag_level_name(enum td_diag_level level);

@@ -8,6 +8,10 @@
 
 #include "netfx.h"
 
+static void say(struct td_check_hit *h, const char *fmt, ...) TD_PRINTF(2, 3);
+static void cite_text(struct td_check_hit *h, const char *path, uint64_t line, const char *fmt,
+		      ...) TD_PRINTF(4, 5);
+
 static void say(struct td_check_hit *h, const char *fmt, ...)
 {
 	if (h->dlen + 1 >= sizeof(h->detail))
