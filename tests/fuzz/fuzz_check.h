@@ -44,11 +44,14 @@ static inline void fuzz_check_event(const struct td_event *ev)
  * format the driver chose, offsets inside the input and never going back,
  * 1-based line numbers that never go back and do not exceed the input's
  * lines (every LF of the decoded text is a 0x0A byte of the input), record
- * ordinals that grow (event exports number records by their event log
- * record id instead, in any order). */
+ * texts that end before the next record starts, record ordinals that grow
+ * (event exports number records by their event log record id instead, in
+ * any order). */
 struct fuzz_text_seen {
 	enum td_format format;
+	const uint8_t *data;
 	size_t size;
+	uint64_t text_end; /* end of the last message that was a view of the input */
 	uint64_t max_line;
 	uint64_t line, record, offset, events;
 };
@@ -58,6 +61,7 @@ static inline void fuzz_text_seen_init(struct fuzz_text_seen *s, enum td_format 
 {
 	memset(s, 0, sizeof(*s));
 	s->format = format;
+	s->data = data;
 	s->size = size;
 	s->max_line = 1;
 	for (size_t i = 0; i < size; i++)
@@ -77,6 +81,16 @@ static inline void fuzz_check_text_event(struct fuzz_text_seen *s, const struct 
 		       s->format != TD_FMT_EVENTCSV;
 	if (ordinal && ev->record <= s->record)
 		abort();
+	/* A record's text ends before the next record starts (checked where
+	 * the message is a view of the input, i.e. for UTF-8 inputs). */
+	if (ev->offset < s->text_end)
+		abort();
+	const char *in = (const char *)s->data;
+	if (ev->message.len && ev->message.p >= in && ev->message.p < in + s->size) {
+		if (ev->message.len > (size_t)(in + s->size - ev->message.p))
+			abort();
+		s->text_end = (uint64_t)(ev->message.p - in) + ev->message.len;
+	}
 	s->offset = ev->offset;
 	s->line = ev->line;
 	s->record = ev->record;
