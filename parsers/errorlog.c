@@ -107,10 +107,13 @@ static int el_init(void *state, struct td_parse_ctx *ctx)
 	return TD_OK;
 }
 
-/* Where the next entry starts inside a line (joined entries), or 0. */
-static size_t joined_at(struct td_str line)
+/* Where the next entry starts inside a line (joined entries), or 0.  It is
+ * looked for in the entry's text (starting at `text`), never in its source
+ * token: otherwise the entry before the cut would be no entry and keep the
+ * text of all the entries after it. */
+static size_t joined_at(struct td_str line, size_t text)
 {
-	size_t from = STAMP_LEN + 2;
+	size_t from = text + 4; /* the first dash of a stamp at the text */
 	while (from + STAMP_LEN < line.len) {
 		const char *dash = memchr(line.p + from, '-', line.len - from);
 		if (!dash)
@@ -440,7 +443,7 @@ static int el_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *c
 		bool is_entry = parse_entry(line, &e);
 		while (is_entry) {
 			/* Joined entries: cut this line at the next stamp. */
-			size_t j = joined_at(line);
+			size_t j = joined_at(line, (size_t)(e.text.p - line.p));
 			struct td_str head = j ? td_str_make(line.p, j) : line;
 			parse_entry(head, &e);
 			e.text = td_str_trim(e.text);
