@@ -331,6 +331,11 @@ static int cm_feed_records(void *state, const struct td_chunk *c, struct td_pars
 	st->at = 0;
 	st->line = c->line;
 	*consumed = 0;
+	/* The first end marker at or after close_from (NULL: none before the
+	 * end of the window), reused by the records that start before it: a
+	 * window of records without end markers is searched once, not once
+	 * per record. */
+	const char *close_from = NULL, *close_at = NULL;
 	while (pos < c->len) {
 		/* Records usually follow each other directly. */
 		const char *open = c->len - pos >= MARK_LEN && memcmp(base + pos, OPEN_MARK, MARK_LEN) == 0
@@ -354,7 +359,11 @@ static int cm_feed_records(void *state, const struct td_chunk *c, struct td_pars
 		pos = start;
 		*consumed = pos;
 		const char *msg = open + MARK_LEN;
-		const char *close = find(msg, end, CLOSE_MARK, MARK_LEN);
+		if (!close_from || msg < close_from || (close_at && msg > close_at)) {
+			close_from = msg;
+			close_at = find(msg, end, CLOSE_MARK, MARK_LEN);
+		}
+		const char *close = close_at;
 		const char *next = find(msg, close ? close : end, OPEN_MARK, MARK_LEN);
 		struct td_event ev = { .line = line_of(st, c, start), .offset = c->pos + start };
 		if (next) {
@@ -395,12 +404,12 @@ static int cm_feed_records(void *state, const struct td_chunk *c, struct td_pars
 		if (broken) {
 			td_parse_diag(ctx, TD_DIAG_WARNING, ev.offset, ev.line,
 				      "cmtrace: malformed attribute block; message kept");
-			/* Resume at the end of the line holding the block. */
-			const char *nl = memchr(after, '\n', (size_t)(end - after));
+			/* Resume at the end of the line holding the block, or
+			 * at the next record if it starts on that line. */
 			const char *nxt = find(after, end, OPEN_MARK, MARK_LEN);
-			after = nl ? nl + 1 : end;
-			if (nxt && nxt < after)
-				after = nxt;
+			const char *stop = nxt ? nxt : end;
+			const char *nl = memchr(after, '\n', (size_t)(stop - after));
+			after = nl ? nl + 1 : stop;
 		} else {
 			apply_attrs(st, ctx, c, &ev, &a);
 			if (after < end && *after == '\r')
