@@ -26,15 +26,21 @@ struct sms_state {
  * block sits at the end of the line, so the search runs backwards. */
 static ptrdiff_t meta_at(struct td_str line)
 {
-	const char *p = line.p, *end = line.p + line.len;
+	const char *p = line.p, *end = line.p + line.len, *eol = end;
+	/* No "><thread=" starts at or after lim: a "$$<" further left searches
+	 * only up to there, so a line full of "$$<" is searched once, not once
+	 * per "$$<". */
+	const char *lim = eol;
 	while (end - p >= 3) {
 		const char *d = memrchr(p, '$', (size_t)(end - p));
 		if (!d)
 			return -1;
-		if (d > p && d[-1] == '$' && d + 1 < line.p + line.len && d[1] == '<') {
-			struct td_str rest = td_str_make(d - 1, (size_t)(line.p + line.len - (d - 1)));
+		if (d > p && d[-1] == '$' && d + 1 < eol && d[1] == '<') {
+			const char *to = eol - lim > 8 ? lim + 8 : eol;
+			struct td_str rest = td_str_make(d - 1, (size_t)(to - (d - 1)));
 			if (td_str_find(rest, TD_STR_LIT("><thread=")) >= 0)
 				return (ptrdiff_t)(d - 1 - line.p);
+			lim = d - 1;
 		}
 		end = d;
 	}
