@@ -451,8 +451,9 @@ static int el_feed(void *state, const struct td_chunk *c, struct td_parse_ctx *c
 			e.line = e.line_end = lineno;
 			if (have && complete(st, ctx, c, &cur, &held, &holding))
 				return TD_E_STOP;
-			if (!holding)
-				*consumed = e.start;
+			/* Everything before the first entry not emitted yet is
+			 * done: the held Error: header, else this entry. */
+			*consumed = holding ? held.start : e.start;
 			if (td_str_starts_with(e.text, "Microsoft SQL Server") && c->pos + e.start > 0 &&
 			    !look_ahead(st, c, e.start))
 				return TD_OK;
