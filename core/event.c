@@ -39,8 +39,9 @@ const char *td_level_name(enum td_level l)
 
 struct td_str td_event_field(const struct td_event *ev, const char *name)
 {
+	struct td_str n = td_str_cstr(name);
 	for (size_t i = 0; i < ev->nfields; i++)
-		if (td_str_eq_cstr(ev->fields[i].name, name))
+		if (td_str_eq(ev->fields[i].name, n))
 			return ev->fields[i].value;
 	return td_str_make(NULL, 0);
 }

@@ -37,6 +37,10 @@ struct td_matcher {
 	 * event that has the field. */
 	struct keyref *fieldkeys;
 	size_t nfieldkeys;
+	/* The distinct fields those clauses read (an event is checked for
+	 * them in one pass over its fields). */
+	struct td_str *fieldnames;
+	size_t nfieldnames;
 	/* Per-clause and per-signature stamps for the current event. */
 	uint32_t **clause_stamp;
 	uint32_t *scope_stamp;
@@ -83,6 +87,20 @@ static int add_idkey(struct td_matcher *m, uint32_t id, uint32_t si, uint32_t ci
 	return TD_OK;
 }
 
+/* Notes a field that clauses keyed by a code in a field read. */
+static int add_fieldname(struct td_matcher *m, struct td_str name)
+{
+	for (size_t k = 0; k < m->nfieldnames; k++)
+		if (td_str_eq(m->fieldnames[k], name))
+			return TD_OK;
+	struct td_str *nn = realloc(m->fieldnames, (m->nfieldnames + 1) * sizeof(*nn));
+	if (!nn)
+		return TD_E_NOMEM;
+	m->fieldnames = nn;
+	nn[m->nfieldnames++] = name; /* points into the database */
+	return TD_OK;
+}
+
 static int cmp_idref(const void *a, const void *b)
 {
 	const struct idref *x = a, *y = b;
@@ -126,6 +144,7 @@ static int build_index(struct td_matcher *m)
 				}
 				m->fieldkeys = nk;
 				nk[m->nfieldkeys++] = (struct keyref){ (uint32_t)s, (uint32_t)c };
+				rc = add_fieldname(m, td_str_cstr(key->field));
 				continue;
 			}
 			struct td_code_form forms[TD_CODE_FORMS_MAX];
@@ -219,6 +238,7 @@ void td_matcher_free(struct td_matcher *m)
 	free(m->keys);
 	free(m->idkeys);
 	free(m->fieldkeys);
+	free(m->fieldnames);
 	td_litscan_release(&m->scan);
 	td_litset_free(m->lits);
 	pcre2_match_data_free(m->md);
@@ -403,11 +423,9 @@ int td_matcher_event(struct td_matcher *m, const struct td_event *ev, td_match_c
 	if (ev->message.len)
 		td_litset_scan(m->lits, ev->message, &m->scan);
 	bool by_field = false;
-	for (size_t k = 0; k < m->nfieldkeys && ev->nfields && !by_field; k++) {
-		const struct keyref *kr = &m->fieldkeys[k];
-		const struct td_cond *key = m->db->sigs[kr->sig].clauses[kr->clause].key;
-		by_field = td_event_field(ev, key->field).p != NULL;
-	}
+	for (size_t i = 0; i < ev->nfields && m->nfieldnames && !by_field; i++)
+		for (size_t k = 0; k < m->nfieldnames && !by_field; k++)
+			by_field = td_str_eq(ev->fields[i].name, m->fieldnames[k]);
 	if (m->scan.nhits == 0 && lo == hi && !by_field)
 		return 0;
 	m->stats.prefiltered++;
