@@ -26,8 +26,8 @@
 
 /* Most workers (--jobs). */
 #define TD_JOBS_MAX 64
-/* Bytes of archive members waiting or being parsed at a time. */
-#define TD_JOBS_MAX_BYTES ((size_t)96 << 20)
+/* Bytes of archive members waiting to be parsed (not yet taken by a worker). */
+#define TD_JOBS_MAX_BYTES ((size_t)32 << 20)
 
 struct td_run;
 struct td_jobs;

@@ -1,6 +1,7 @@
 /* tlsdiag: command line, and the only place that calls exit(). */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,6 +322,13 @@ static int timeline(int npaths, char **paths, const struct options *o)
 
 int main(int argc, char **argv)
 {
+#ifdef M_MMAP_THRESHOLD
+	/* Archive members of 4 MiB and more are mapped on their own and go back
+	 * to the system when a worker frees them.  glibc's moving threshold
+	 * would keep them in the heaps of the threads that allocated them: 210
+	 * instead of 160 MB peak on the zipped bench bundle with two workers. */
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "signatures", required_argument, NULL, 's' },
