@@ -67,6 +67,11 @@ static const char usage_text[] =
 	"      --max-depth N            archives opened inside one another (default 8)\n"
 	"      --max-members N          entries read in all (default 1000000; the rest of\n"
 	"                               the bundle is not read)\n"
+	"Other limits:\n"
+	"      --max-stream-bytes SIZE  most read of standard input, a pipe, FIFO or device\n"
+	"                               (default 4G; more is an error, nothing is read)\n"
+	"      --max-timeline N         timeline entries kept, also for the HTML chart\n"
+	"                               (default 1000000; the rest are counted)\n"
 	"\n"
 	"exit status: 0 no finding at the --fail-on severity or above (by default no\n"
 	"warning or error), 1 such findings, 2 usage error or unreadable input\n"
@@ -89,9 +94,19 @@ struct options {
 	size_t nhosts;
 	struct td_archive_limits limits;
 	unsigned jobs; /* 0: one per processor */
+	uint64_t max_stream;  /* 0: TD_MAX_STDIN */
+	uint64_t max_timeline; /* 0: TD_TIMELINE_MAX */
 };
 
-enum { OPT_MAX_BUNDLE = 256, OPT_MAX_MEMBER, OPT_MAX_RATIO, OPT_MAX_DEPTH, OPT_MAX_MEMBERS };
+enum {
+	OPT_MAX_BUNDLE = 256,
+	OPT_MAX_MEMBER,
+	OPT_MAX_RATIO,
+	OPT_MAX_DEPTH,
+	OPT_MAX_MEMBERS,
+	OPT_MAX_STREAM,
+	OPT_MAX_TIMELINE,
+};
 
 static int usage_error(const char *fmt, ...) TD_PRINTF(1, 2);
 
@@ -261,13 +276,15 @@ static int diagnose(int npaths, char **paths, const struct options *o,
 	run.fail_on = o->fail_on;
 	if (o->jobs)
 		run.workers = o->jobs;
+	if (o->max_stream)
+		run.max_stream = o->max_stream < SIZE_MAX ? (size_t)o->max_stream : SIZE_MAX;
 	td_progress_init(td_progress_choose(o->quiet, getenv("TLSDIAG_PROGRESS"), getenv("TERM"),
 					    isatty(STDERR_FILENO)),
 			 stderr);
 	if (td_progress_enabled())
 		td_progress_start(td_progress_total(npaths, paths));
 	/* The HTML report draws the timeline as a chart. */
-	int rc = tlf || ops == &td_output_html ? td_run_want_timeline(&run, 0) : TD_OK;
+	int rc = tlf || ops == &td_output_html ? td_run_want_timeline(&run, (size_t)o->max_timeline) : TD_OK;
 	run.limits = o->limits;
 	for (int i = 0; i < npaths && !rc; i++)
 		rc = td_run_path(&run, paths[i]);
@@ -347,6 +364,8 @@ int main(int argc, char **argv)
 		{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
 		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "max-stream-bytes", required_argument, NULL, OPT_MAX_STREAM },
+		{ "max-timeline", required_argument, NULL, OPT_MAX_TIMELINE },
 		{ "max-members", required_argument, NULL, OPT_MAX_MEMBERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -368,6 +387,22 @@ int main(int argc, char **argv)
 			if (archive_limit(&o.limits, c, longopts[li].name, optarg))
 				return TD_EXIT_TROUBLE;
 			break;
+		case OPT_MAX_STREAM:
+		case OPT_MAX_TIMELINE: {
+			uint64_t v;
+			bool bytes = c == OPT_MAX_STREAM;
+			if (!parse_size(optarg, bytes, &v) || v == 0 ||
+			    (!bytes && v > 100000000))
+				return usage_error("--%s takes %s, not '%s'", longopts[li].name,
+						   bytes ? "a size such as 4G or 1000000"
+							 : "a number from 1 to 100000000",
+						   optarg);
+			if (bytes)
+				o.max_stream = v;
+			else
+				o.max_timeline = v;
+			break;
+		}
 		case 'f':
 			o.format = optarg;
 			format_given = true;

@@ -24,6 +24,7 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	r->workers = cpus > 1 ? (unsigned)(cpus < TD_JOBS_MAX ? cpus : TD_JOBS_MAX) : 1;
 	r->max_evidence = max_evidence;
+	r->max_stream = TD_MAX_STDIN;
 	int rc = td_matcher_new(db, &r->matcher, err);
 	if (rc)
 		return rc;
@@ -193,7 +194,7 @@ static int run_file(struct td_run *r, const char *path)
 {
 	struct td_input data;
 	struct td_err err = { 0 };
-	if (td_input_open_file(&data, path, &err)) {
+	if (td_input_open(&data, path, r->max_stream, &err)) {
 		struct td_input_report *in = new_input(r, path);
 		if (!in)
 			return TD_E_NOMEM;
@@ -297,7 +298,7 @@ int td_run_path(struct td_run *r, const char *path)
 	if (strcmp(path, "-") == 0) {
 		struct td_input data;
 		struct td_err err = { 0 };
-		if (td_input_read_fd(&data, STDIN_FILENO, TD_MAX_STDIN, &err)) {
+		if (td_input_read_fd(&data, STDIN_FILENO, r->max_stream, &err)) {
 			struct td_input_report *in = new_input(r, "<stdin>");
 			if (!in)
 				return TD_E_NOMEM;

@@ -44,6 +44,9 @@ struct td_run {
 	/* Threads that parse inputs (--jobs; td_run_init: one per processor).
 	 * The report does not depend on it. */
 	unsigned workers;
+	/* Most bytes read of standard input, a pipe, FIFO or device
+	 * (--max-stream-bytes; td_run_init: TD_MAX_STDIN). */
+	size_t max_stream;
 	size_t max_evidence, timeline_max;
 	struct td_jobs *jobs; /* started with the first input */
 };

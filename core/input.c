@@ -112,6 +112,11 @@ static int wait_writer(int fd, const char *path, struct td_err *err)
 
 int td_input_open_file(struct td_input *in, const char *path, struct td_err *err)
 {
+	return td_input_open(in, path, TD_MAX_STREAM, err);
+}
+
+int td_input_open(struct td_input *in, const char *path, size_t stream_max, struct td_err *err)
+{
 	reset(in);
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -132,7 +137,7 @@ int td_input_open_file(struct td_input *in, const char *path, struct td_err *err
 				fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 		}
 		if (rc == TD_OK)
-			rc = td_input_read_fd(in, fd, TD_MAX_STREAM, err);
+			rc = td_input_read_fd(in, fd, stream_max, err);
 		close(fd);
 		return rc;
 	}
@@ -182,12 +187,18 @@ bool td_input_cut(const struct td_input *in, uint64_t *size)
 int td_input_read_fd(struct td_input *in, int fd, size_t max, struct td_err *err)
 {
 	reset(in);
-	size_t cap = 65536, len = 0;
+	size_t cap = max < 65536 ? (max ? max : 1) : 65536, len = 0;
 	uint8_t *buf = malloc(cap);
 	if (!buf)
 		return td_err_set(err, TD_E_NOMEM, "out of memory reading input");
 	for (;;) {
 		if (len == cap) {
+			uint8_t more;
+			ssize_t m;
+			while (cap >= max && (m = read(fd, &more, 1)) < 0 && errno == EINTR)
+				;
+			if (cap >= max && m == 0)
+				break; /* exactly max bytes */
 			if (cap >= max) {
 				free(buf);
 				return td_err_set(err, TD_E_LIMIT, "input larger than %zu bytes", max);

@@ -38,6 +38,9 @@ struct td_input {
  * SIGBUS; instead, the pages past its new end read as zeros and
  * td_input_cut() tells so afterwards. */
 int td_input_open_file(struct td_input *in, const char *path, struct td_err *err) TD_WUR;
+/* The same, reading at most stream_max bytes of a pipe, FIFO or device. */
+int td_input_open(struct td_input *in, const char *path, size_t stream_max,
+		  struct td_err *err) TD_WUR;
 /* Whether the mapped file shrank while it was read: then *size is its size
  * now (what was read of it before that offset is good). */
 bool td_input_cut(const struct td_input *in, uint64_t *size);

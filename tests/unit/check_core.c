@@ -249,12 +249,48 @@ START_TEST(input_cut_while_mapped)
 }
 END_TEST
 
+/* A stream of n bytes read with a cap of max: exactly the cap is fine, one
+ * byte more is TD_E_LIMIT, small caps are not rounded up to a buffer size. */
+static int read_stream(size_t n, size_t max, struct td_input *in)
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	char *data = malloc(n);
+	ck_assert_ptr_nonnull(data);
+	memset(data, 'x', n);
+	ck_assert_int_eq(write(fds[1], data, n), (ssize_t)n); /* n fits the pipe */
+	close(fds[1]);
+	free(data);
+	struct td_err err = { 0 };
+	int rc = td_input_read_fd(in, fds[0], max, &err);
+	close(fds[0]);
+	return rc;
+}
+
+START_TEST(input_stream_cap)
+{
+	struct td_input in;
+	ck_assert_int_eq(read_stream(3000, 3000, &in), TD_OK);
+	ck_assert_uint_eq(in.len, 3000);
+	td_input_release(&in);
+	ck_assert_int_eq(read_stream(3000, 2999, &in), TD_E_LIMIT);
+	ck_assert_int_eq(read_stream(3000, 1024, &in), TD_E_LIMIT);
+	ck_assert_int_eq(read_stream(100, 1024, &in), TD_OK);
+	ck_assert_uint_eq(in.len, 100);
+	td_input_release(&in);
+	ck_assert_int_eq(read_stream(0, 1, &in), TD_OK);
+	ck_assert_uint_eq(in.len, 0);
+	td_input_release(&in);
+}
+END_TEST
+
 Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, bytes_reads_and_bounds);
 	tcase_add_test(tc, input_cut_while_mapped);
+	tcase_add_test(tc, input_stream_cap);
 	tcase_add_test(tc, buf_cap_and_invariants);
 	tcase_add_test(tc, arena_limits_and_reset);
 	tcase_add_test(tc, str_helpers);
