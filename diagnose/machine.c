@@ -415,6 +415,18 @@ static bool names_any(const char *value, const char *const *words)
 	return false;
 }
 
+/* Records a value a log named (a fact from a signature), cited by text. */
+static int set_from_log(struct td_regval *v, const char *value, const char *path, uint64_t line,
+			const char *text)
+{
+	v->present = true;
+	v->data = strdup(value);
+	v->path = strdup(path);
+	v->line = line;
+	v->text = strdup(text);
+	return v->data && v->path && v->text ? TD_OK : TD_E_NOMEM;
+}
+
 /* A SQL client driver a log names: the legacy DBNETLIB client and SNAC 11
  * are kept (their first mention) for the driver checks. */
 static int driver_in_use(struct td_machine *m, const char *value, const char *path,
@@ -432,12 +444,7 @@ static int driver_in_use(struct td_machine *m, const char *value, const char *pa
 		return TD_OK;
 	char text[300];
 	snprintf(text, sizeof(text), "a log names the SQL client driver \"%s\"", value);
-	v->present = true;
-	v->data = strdup(value);
-	v->path = strdup(path);
-	v->line = line;
-	v->text = strdup(text);
-	return v->data && v->path && v->text ? TD_OK : TD_E_NOMEM;
+	return set_from_log(v, value, path, line, text);
 }
 
 /* The .NET 4 CLR reports 4.0.30319.42000 from .NET Framework 4.6 on; a
@@ -450,13 +457,7 @@ static int clr_version(struct td_machine *m, const char *value, const char *path
 		return TD_OK;
 	char text[200];
 	snprintf(text, sizeof(text), "a log names CLR %s (.NET Framework 4.5.2 or older)", value);
-	struct td_regval *v = &m->clr_before_46;
-	v->present = true;
-	v->data = strdup(value);
-	v->path = strdup(path);
-	v->line = line;
-	v->text = strdup(text);
-	return v->data && v->path && v->text ? TD_OK : TD_E_NOMEM;
+	return set_from_log(&m->clr_before_46, value, path, line, text);
 }
 
 int td_machine_fact(struct td_machine *m, const char *name, const char *value, const char *path,
