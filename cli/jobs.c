@@ -78,25 +78,28 @@ static int on_event(const struct td_event *ev, void *user)
 	return td_matcher_event(w->matcher, ev, on_match, w) < 0;
 }
 
+/* Counts a file read up to pos on the progress line (never back). */
+static void progress_to(struct job *j, uint64_t pos)
+{
+	if (pos > j->pos) {
+		td_progress_advance(pos - j->pos);
+		j->pos = pos;
+	}
+}
+
 /* A file's read positions drive the progress line and free its pages. */
 static void drop_hint(void *user, size_t upto)
 {
 	struct job *j = user;
 	td_input_drop(&j->data, upto);
-	if (upto > j->pos) {
-		td_progress_advance(upto - j->pos);
-		j->pos = upto;
-	}
+	progress_to(j, upto);
 }
 
 static void prefetch_hint(void *user, size_t from, size_t len)
 {
 	struct job *j = user;
 	td_input_prefetch(&j->data, from, len);
-	if (from > j->pos) {
-		td_progress_advance(from - j->pos);
-		j->pos = from;
-	}
+	progress_to(j, from);
 }
 
 static void parse(struct worker *w, struct job *j)
@@ -119,8 +122,8 @@ static void parse(struct worker *w, struct job *j)
 	struct td_read_hints hints = { prefetch_hint, drop_hint, j };
 	int rc = td_parse_input(td_bytes_make(j->data.data, j->data.len), &ctx, &j->info,
 				j->member ? NULL : &hints, NULL);
-	if (!j->member && j->data.len > j->pos)
-		td_progress_advance(j->data.len - j->pos);
+	if (!j->member)
+		progress_to(j, j->data.len);
 	if (rc == TD_E_NOMEM && !j->rc)
 		j->rc = rc;
 	j->cut = td_input_cut(&j->data, &j->cut_size);
