@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 #include "buf.h"
+#include "bufpool.h"
 #include "encoding.h"
 #include "str.h"
 
@@ -23,8 +23,6 @@
 /* Member buffers are reserved at the size the header gives, up to this;
  * beyond it they grow as data arrives (a header can lie). */
 #define RESERVE_MAX ((size_t)1 << 30)
-/* Buffers this large go to huge pages (see big_alloc). */
-#define HUGE_FROM ((size_t)4 << 20)
 /* Longest member name shown; longer ones are cut. */
 #define NAME_MAX_SHOWN 4096
 /* Header errors in a row after which an archive is given up. */
@@ -38,6 +36,7 @@ void td_archive_limits_init(struct td_archive_limits *lim)
 	lim->depth = 8;
 	lim->members = 1000000;
 	lim->read_ahead = true;
+	lim->pool = NULL;
 }
 
 /* A member's bytes; the memory is reused from member to member. */
@@ -259,7 +258,7 @@ static int report_owned(struct walk *w, const char *path, struct td_bytes data,
 		return w->rc = TD_E_NOMEM;
 	uint64_t consumed = w->top ? (uint64_t)archive_filter_bytes(w->top, -1) : 0;
 	struct td_archive_member m = { path, data, error ? shown.p : NULL, note, consumed,
-				       owner };
+				       owner, w->lim->pool };
 	if (w->handoff)
 		handoff_put(w, &m, owner);
 	else if (w->cb(&m, w->user))
@@ -268,16 +267,17 @@ static int report_owned(struct walk *w, const char *path, struct td_bytes data,
 	return w->rc;
 }
 
-void *td_archive_member_keep(const struct td_archive_member *m)
+void *td_archive_member_keep(const struct td_archive_member *m, size_t *cap)
 {
 	struct membuf *b = m->keep_;
 	if (b && b->p && b->p == m->data.p) {
 		/* The walk allocates a new buffer for its next member. */
 		void *p = b->p;
+		*cap = b->cap;
 		memset(b, 0, sizeof(*b));
 		return p;
 	}
-	void *p = malloc(m->data.len ? m->data.len : 1);
+	void *p = td_bufpool_get(m->pool_, m->data.len, 0, cap);
 	if (p && m->data.len)
 		memcpy(p, m->data.p, m->data.len);
 	return p;
@@ -318,25 +318,20 @@ static struct level *level_at(struct walk *w, unsigned depth)
 	}
 }
 
-/* Memory for a member: large buffers in transparent huge pages where the
- * kernel offers them (a fault per 2 MiB instead of per 4 KiB). */
-static void *big_alloc(size_t n)
+/* Bytes of the pool the walk holds besides b: the archives it is inside. */
+static size_t held_besides(const struct walk *w, const struct membuf *b)
 {
-#ifdef MADV_HUGEPAGE
-	if (n >= HUGE_FROM) {
-		void *p;
-		if (posix_memalign(&p, HUGE_FROM / 2, n))
-			return NULL;
-		madvise(p, n, MADV_HUGEPAGE);
-		return p;
-	}
-#endif
-	return malloc(n);
+	size_t n = 0;
+	for (const struct level *lv = w->levels; lv; lv = lv->next)
+		if (&lv->data != b)
+			n += lv->data.cap;
+	return n;
 }
 
 /* Room for need bytes; exact when the size is known, else doubling (at
- * most max).  The contents are kept. */
-static int reserve(struct membuf *b, size_t need, size_t max, bool exact)
+ * most max).  The contents are kept.  An empty buffer is replaced by one
+ * from the pool, which may wait for buffers in use to come back. */
+static int reserve(struct walk *w, struct membuf *b, size_t need, size_t max, bool exact)
 {
 	if (need <= b->cap)
 		return TD_OK;
@@ -345,14 +340,15 @@ static int reserve(struct membuf *b, size_t need, size_t max, bool exact)
 		ncap = b->cap * 2;
 	if (!exact && ncap < 65536 && max >= 65536)
 		ncap = 65536;
+	struct td_bufpool *pool = w->lim->pool;
 	uint8_t *np;
 	if (!b->len) {
-		free(b->p);
+		td_bufpool_give(pool, b->p, b->cap);
 		b->p = NULL;
 		b->cap = 0;
-		np = big_alloc(ncap);
+		np = td_bufpool_get(pool, ncap, held_besides(w, b), &ncap);
 	} else {
-		np = realloc(b->p, ncap);
+		np = td_bufpool_grow(pool, b->p, b->cap, ncap);
 	}
 	if (!np)
 		return TD_E_NOMEM;
@@ -399,8 +395,9 @@ static enum outcome read_member(struct walk *w, struct reader *rd, struct membuf
 	/* Without memory for what the header says (it can lie), the buffer
 	 * grows as the data comes instead. */
 	if (size > 0)
-		(void)reserve(b, size < (int64_t)RESERVE_MAX ? (size_t)size : RESERVE_MAX,
-			      (size_t)max, true);
+		(void)reserve(w, b,
+			      size < (int64_t)RESERVE_MAX ? (size_t)size : RESERVE_MAX, (size_t)max,
+			      true);
 	int64_t raw0 = archive_filter_bytes(rd->a, -1);
 	unsigned long long at;
 	rd->warning = false;
@@ -461,7 +458,7 @@ static enum outcome read_member(struct walk *w, struct reader *rd, struct membuf
 			return READ_END;
 		}
 		w->total += grow;
-		if (reserve(b, (size_t)end, (size_t)max, false)) {
+		if (reserve(w, b, (size_t)end, (size_t)max, false)) {
 			w->rc = TD_E_NOMEM;
 			return READ_END;
 		}
@@ -670,7 +667,6 @@ struct handoff {
 	enum { SLOT_EMPTY, SLOT_FULL, SLOT_BUSY } state;
 	struct td_archive_member m; /* path and error are malloc'ed copies */
 	struct membuf buf;       /* the member's bytes, taken from the walk */
-	struct membuf spare;     /* a buffer the caller is done with, for reuse */
 	bool finished;           /* the walk is over */
 	atomic_bool stop;        /* the callback asked to stop */
 	struct walk *w;
@@ -707,11 +703,9 @@ static int handoff_put(struct walk *w, const struct td_archive_member *m, struct
 	h->m.error = error;
 	memset(&h->buf, 0, sizeof(h->buf));
 	if (owner) {
-		/* The walk goes on in the buffer the caller gave back. */
+		/* The walk goes on in a buffer from the pool. */
 		h->buf = *owner;
-		*owner = h->spare;
-		owner->len = 0;
-		memset(&h->spare, 0, sizeof(h->spare));
+		memset(owner, 0, sizeof(*owner));
 	}
 	h->state = SLOT_FULL;
 	pthread_cond_broadcast(&h->cv);
@@ -749,10 +743,7 @@ static void handoff_drain(struct handoff *h, td_archive_cb cb, void *user)
 		pthread_mutex_lock(&h->mu);
 		if (stop)
 			atomic_store(&h->stop, true);
-		if (!h->spare.p)
-			h->spare = h->buf;
-		else
-			free(h->buf.p);
+		td_bufpool_give(h->w->lim->pool, h->buf.p, h->buf.cap);
 		memset(&h->buf, 0, sizeof(h->buf));
 		h->state = SLOT_EMPTY;
 		pthread_cond_broadcast(&h->cv);
@@ -781,7 +772,6 @@ static bool walk_ahead(struct walk *w, struct archive *a, bool raw, struct td_by
 			w->rc = TD_E_STOP;
 	}
 	w->handoff = NULL;
-	free(h.spare.p);
 	pthread_cond_destroy(&h.cv);
 	pthread_mutex_destroy(&h.mu);
 	return ok;
@@ -805,7 +795,7 @@ int td_archive_walk(struct td_bytes in, const char *name, const struct td_archiv
 		walk_archive(&w, a, raw, in, name, 1);
 	while (w.levels) {
 		struct level *next = w.levels->next;
-		free(w.levels->data.p);
+		td_bufpool_give(lim->pool, w.levels->data.p, w.levels->data.cap);
 		td_buf_release(&w.levels->path);
 		free(w.levels);
 		w.levels = next;

@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bufpool.h"
 #include "bytes.h"
 #include "err.h"
 
@@ -50,10 +51,14 @@ struct td_archive_limits {
 	/* Not a limit: decompress the next member on a second thread while
 	 * the callback works on this one (at most two members in memory). */
 	bool read_ahead;
+	/* Not a limit: where member buffers come from and go back to
+	 * (bufpool.h); its budget bounds the members read ahead and kept.
+	 * NULL: plain allocation. */
+	struct td_bufpool *pool;
 };
 
 /* The defaults: 16 GiB in all, 4 GiB per member, ratio 1000, depth 8,
- * 1,000,000 members, read-ahead on. */
+ * 1,000,000 members, read-ahead on, no pool. */
 void td_archive_limits_init(struct td_archive_limits *lim);
 
 /* One member, or one problem, as the walk hands it over. */
@@ -66,6 +71,7 @@ struct td_archive_member {
 	 * again (its caller may give a mapped file's pages back). */
 	uint64_t consumed;
 	void *keep_; /* private: the buffer td_archive_member_keep() may take */
+	struct td_bufpool *pool_; /* private: where a copy comes from */
 };
 
 /* Whether m carries bytes to parse: a member read whole (even if empty), or
@@ -76,10 +82,11 @@ static inline bool td_archive_member_has_data(const struct td_archive_member *m)
 }
 
 /* The member's bytes, kept beyond the callback: the walk's own buffer,
- * which the walk then no longer reuses, or a copy.  malloc'ed (free() it);
- * NULL without memory.  Lets a caller parse members on other threads
- * while the walk goes on. */
-void *td_archive_member_keep(const struct td_archive_member *m);
+ * which the walk then no longer reuses, or a copy.  *cap is the buffer's
+ * size (at least the member's).  It is the pool's (limits.pool): give it
+ * back with td_bufpool_give(pool, p, *cap); NULL without memory.
+ * Lets a caller parse members on other threads while the walk goes on. */
+void *td_archive_member_keep(const struct td_archive_member *m, size_t *cap);
 
 /* Receives every member; everything it points to is valid only during the
  * call.  Returns 0 to go on, non-zero to stop the walk. */

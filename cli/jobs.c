@@ -50,7 +50,6 @@ struct td_jobs {
 	struct job *head, *tail; /* submitted, not retired, in order */
 	struct job *next;        /* the first not yet taken by a worker */
 	size_t pending;          /* jobs not retired */
-	size_t waiting_bytes;    /* bytes of jobs not yet parsed */
 	bool stop;
 	int rc; /* a job that failed (memory): the run stops */
 };
@@ -202,10 +201,8 @@ static void *work(void *arg)
 		struct job *j = js->next;
 		js->next = j->next;
 		pthread_mutex_unlock(&js->mu);
-		size_t len = j->data.len;
 		parse(w, j);
 		pthread_mutex_lock(&js->mu);
-		js->waiting_bytes -= j->member ? len : 0;
 		j->done = true;
 		pthread_cond_broadcast(&js->done);
 	}
@@ -275,13 +272,11 @@ int td_jobs_submit(struct td_jobs *js, size_t input, struct td_input *data, stru
 		job_free(j);
 		return rc;
 	}
-	size_t len = member ? j->data.len : 0;
 	pthread_mutex_lock(&js->mu);
 	/* Memory stays bounded by the jobs in flight.  Jobs may have finished
 	 * since the last look: retire them before waiting for more. */
 	retire_done(js);
-	while (!js->rc && (js->pending >= 4 * (size_t)js->n ||
-			   (js->waiting_bytes && js->waiting_bytes + len > TD_JOBS_MAX_BYTES))) {
+	while (!js->rc && js->pending >= 4 * (size_t)js->n) {
 		pthread_cond_wait(&js->done, &js->mu);
 		retire_done(js);
 	}
@@ -293,7 +288,6 @@ int td_jobs_submit(struct td_jobs *js, size_t input, struct td_input *data, stru
 	if (!js->next)
 		js->next = j;
 	js->pending++;
-	js->waiting_bytes += len;
 	pthread_cond_signal(&js->work);
 	int rc = retire_done(js);
 	pthread_mutex_unlock(&js->mu);

@@ -11,8 +11,9 @@
  *
  * With one worker no thread is started: a job is parsed and retired when it
  * is submitted.  With more, the run's thread only submits and retires, and
- * waits while the jobs not yet parsed hold more than TD_JOBS_MAX_BYTES of
- * buffers or number 4 per worker; a big member is always admitted alone.
+ * waits while 4 jobs per worker are not retired.  The bytes of archive
+ * members in flight are bounded by the run's buffer pool (run.h,
+ * TD_RUN_MEMBER_BYTES), which the archive walk waits on.
  */
 #ifndef TD_JOBS_H
 #define TD_JOBS_H
@@ -26,8 +27,6 @@
 
 /* Most workers (--jobs). */
 #define TD_JOBS_MAX 64
-/* Bytes of archive members waiting to be parsed (not yet taken by a worker). */
-#define TD_JOBS_MAX_BYTES ((size_t)32 << 20)
 
 struct td_run;
 struct td_jobs;

@@ -29,8 +29,11 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
 	if (rc)
 		return rc;
 	td_archive_limits_init(&r->limits);
+	r->pool = td_bufpool_new(TD_RUN_MEMBER_BYTES);
 	r->diag = td_diagnoser_new(db, max_evidence);
-	if (!r->diag) {
+	if (!r->diag || !r->pool) {
+		td_diagnoser_free(r->diag);
+		td_bufpool_free(r->pool);
 		td_matcher_free(r->matcher);
 		return td_err_set(err, TD_E_NOMEM, "out of memory");
 	}
@@ -142,11 +145,12 @@ static int on_member(const struct td_archive_member *m, void *user)
 	/* Also what was read of a damaged member.  The worker frees it. */
 	struct td_input mem;
 	td_input_from_memory(&mem, NULL, 0);
-	mem.owned = td_archive_member_keep(m);
+	mem.owned = td_archive_member_keep(m, &mem.owned_cap);
 	if (!mem.owned) {
 		r->failed = TD_E_NOMEM;
 		return 1;
 	}
+	mem.pool = r->pool;
 	mem.data = mem.owned;
 	mem.len = m->data.len;
 	struct td_diag msgs;
@@ -159,8 +163,9 @@ static int on_member(const struct td_archive_member *m, void *user)
 static int run_bytes(struct td_run *r, const char *path, struct td_input *data)
 {
 	struct bundle b = { r, data, 0 };
-	int rc = td_archive_walk(td_bytes_make(data->data, data->len), path, &r->limits,
-				 on_member, &b);
+	struct td_archive_limits lim = r->limits;
+	lim.pool = r->pool;
+	int rc = td_archive_walk(td_bytes_make(data->data, data->len), path, &lim, on_member, &b);
 	if (rc != TD_E_FORMAT && b.consumed < data->len)
 		td_progress_advance(data->len - b.consumed); /* the archive's tail */
 	if (rc != TD_E_FORMAT) {
@@ -417,6 +422,7 @@ int td_run_finish(struct td_run *r, struct td_run_report *rep)
 void td_run_release(struct td_run *r)
 {
 	td_jobs_free(r->jobs);
+	td_bufpool_free(r->pool);
 	free(r->unchecked);
 	for (size_t i = 0; i < r->ninputs; i++) {
 		free(r->inputs[i].path);

@@ -24,6 +24,10 @@ struct td_jobs;
 #define TD_MAX_STDIN TD_MAX_STREAM
 /* struct td_run fail_on: no finding makes the exit status 1. */
 #define TD_FAIL_NEVER (-1)
+/* Archive members in memory at most (read ahead, queued, being parsed,
+ * and idle buffers kept for reuse): room for the two or three largest
+ * members of a typical bundle (event logs of 20 to 64 MiB) at a time. */
+#define TD_RUN_MEMBER_BYTES ((size_t)160 << 20)
 
 struct td_run {
 	const struct td_sigdb *db;
@@ -49,6 +53,9 @@ struct td_run {
 	size_t max_stream;
 	size_t max_evidence, timeline_max;
 	struct td_jobs *jobs; /* started with the first input */
+	/* Archive members' buffers, reused from member to member, within
+	 * TD_RUN_MEMBER_BYTES. */
+	struct td_bufpool *pool;
 };
 
 int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence,

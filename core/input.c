@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bufpool.h"
+
 /* The SIGBUS guard.  Reading a page of a mapped file past its end raises
  * SIGBUS: a file truncated by another process while we read it would kill
  * the run.  Each mapping takes a slot here; the handler maps zero pages over
@@ -279,6 +281,9 @@ void td_input_release(struct td_input *in)
 		munmap(in->map, in->map_len);
 	if (in->fd >= 0)
 		close(in->fd);
-	free(in->owned);
+	if (in->pool)
+		td_bufpool_give(in->pool, in->owned, in->owned_cap);
+	else
+		free(in->owned);
 	reset(in);
 }

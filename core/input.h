@@ -11,6 +11,8 @@
 
 #include "err.h"
 
+struct td_bufpool;
+
 /* Largest input read from a pipe, FIFO or device (standard input too):
  * those are read into memory whole. */
 #define TD_MAX_STREAM ((size_t)1 << 32)
@@ -24,6 +26,9 @@ struct td_input {
 	void *map;      /* mmap'ed region, or NULL */
 	size_t map_len;
 	uint8_t *owned; /* malloc'ed copy, or NULL */
+	/* With a pool, owned (owned_cap bytes) goes back there on release. */
+	struct td_bufpool *pool;
+	size_t owned_cap;
 	size_t dropped; /* bytes at the front already given back to the OS */
 	int fd;         /* the mapped file, kept open to learn its size if it shrinks */
 	int slot;       /* the mapping's entry in the SIGBUS guard, or -1 */
