@@ -4,8 +4,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
+#include "crc32.h"
 #include "evtx_internal.h"
 #include "timeutil.h"
 
@@ -25,8 +25,7 @@ bool td_evtx_probe(struct td_bytes head)
 
 static uint32_t crc(uint32_t c, struct td_bytes b)
 {
-	/* zlib takes uInt lengths; a chunk is far below that. */
-	return (uint32_t)crc32(c, b.p, (uInt)b.len);
+	return td_crc32(c, b.p, b.len);
 }
 
 int td_evtx_read_header(struct td_bytes file, struct td_evtx_header *h)
