@@ -102,13 +102,26 @@ static size_t smallest(const struct td_bufpool *pool)
 	return min;
 }
 
+/* The largest idle buffer, or SLOTS when none is idle (lock held). */
+static size_t largest(const struct td_bufpool *pool)
+{
+	size_t max = SLOTS;
+	for (size_t i = 0; i < pool->nidle; i++)
+		if (max == SLOTS || pool->idle[i].cap > pool->idle[max].cap)
+			max = i;
+	return max;
+}
+
 void *td_bufpool_get(struct td_bufpool *pool, size_t n, size_t held, size_t *cap)
 {
+	if (!n)
+		n = 1;
 	if (!pool) {
-		*cap = n ? n : 1;
-		return big_alloc(*cap);
+		*cap = n;
+		return big_alloc(n);
 	}
 	pthread_mutex_lock(&pool->mu);
+	struct slot grow = { NULL, 0 };
 	for (;;) {
 		size_t i = best_fit(pool, n);
 		if (i != SLOTS) {
@@ -119,11 +132,14 @@ void *td_bufpool_get(struct td_bufpool *pool, size_t n, size_t held, size_t *cap
 			*cap = s.cap;
 			return s.p;
 		}
-		/* No idle buffer fits: make room for a new one by freeing idle
-		 * ones, the smallest first (larger ones serve more members). */
-		while (pool->nidle && pool->used + pool->idle_bytes + n > pool->budget) {
-			struct slot s = take_idle(pool, smallest(pool));
-			free(s.p);
+		/* None fits: the largest idle one is grown (its pages are
+		 * there already); the others are freed as far as needed to
+		 * stay within the budget, the smallest first. */
+		while (pool->nidle > 1) {
+			size_t others = pool->idle_bytes - pool->idle[largest(pool)].cap;
+			if (pool->used + others + n <= pool->budget)
+				break;
+			free(take_idle(pool, smallest(pool)).p);
 		}
 		/* Others' buffers come back as they are parsed; the caller's own
 		 * never do while it waits here. */
@@ -131,18 +147,20 @@ void *td_bufpool_get(struct td_bufpool *pool, size_t n, size_t held, size_t *cap
 			break;
 		pthread_cond_wait(&pool->back, &pool->mu);
 	}
-	size_t want = n ? n : 1;
-	pool->used += want; /* counted before the lock goes: others see it */
+	if (pool->nidle)
+		grow = take_idle(pool, largest(pool));
+	pool->used += n; /* counted before the lock goes: others see it */
 	pthread_mutex_unlock(&pool->mu);
-	void *p = big_alloc(want);
+	void *p = grow.p ? realloc(grow.p, n) : big_alloc(n);
 	if (!p) {
+		free(grow.p);
 		pthread_mutex_lock(&pool->mu);
-		pool->used -= want;
+		pool->used -= n;
 		pthread_cond_broadcast(&pool->back);
 		pthread_mutex_unlock(&pool->mu);
 		return NULL;
 	}
-	*cap = want;
+	*cap = n;
 	return p;
 }
 

@@ -44,26 +44,36 @@ START_TEST(bufpool_reuses_smallest_fit)
 }
 END_TEST
 
-START_TEST(bufpool_frees_idle_for_room)
+START_TEST(bufpool_grows_largest_idle)
 {
 	struct td_bufpool *pool = td_bufpool_new(1000);
 	size_t c1, c2, c3;
-	void *a = td_bufpool_get(pool, 300, 0, &c1);
-	void *b = td_bufpool_get(pool, 400, 0, &c2);
+	char *a = td_bufpool_get(pool, 300, 0, &c1);
+	char *b = td_bufpool_get(pool, 400, 0, &c2);
+	memset(b, 'b', c2);
 	td_bufpool_give(pool, a, c1);
 	td_bufpool_give(pool, b, c2);
 	ck_assert_uint_eq(td_bufpool_idle(pool), 700);
-	/* 600 fits neither idle buffer: the smaller (300) is freed to make
-	 * room, the other (400) is kept. */
-	void *c = td_bufpool_get(pool, 600, 0, &c3);
+	/* 600 fits neither idle buffer: the larger (400) is grown to it,
+	 * the other kept, since 300 + 600 is within the budget. */
+	char *c = td_bufpool_get(pool, 600, 0, &c3);
 	ck_assert_ptr_nonnull(c);
-	ck_assert_uint_eq(td_bufpool_idle(pool), 400);
+	ck_assert_uint_eq(c3, 600);
+	ck_assert_uint_eq(c[399], 'b');
+	ck_assert_uint_eq(td_bufpool_idle(pool), 300);
 	ck_assert_uint_eq(td_bufpool_used(pool), 600);
 	ck_assert_uint_eq(td_bufpool_hits(pool), 0);
+	/* 800 more passes the budget, but the only buffer in use is the
+	 * caller's own (600): served at once, from the idle 300 grown. */
+	void *d = td_bufpool_get(pool, 800, 600, &c1);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(td_bufpool_idle(pool), 0);
+	ck_assert_uint_eq(td_bufpool_used(pool), 1400);
 	td_bufpool_give(pool, c, c3);
+	td_bufpool_give(pool, d, c1);
 	/* Idle and in use never pass the budget: giving back drops the
 	 * smallest idle buffers. */
-	ck_assert_uint_le(td_bufpool_idle(pool), 1000);
+	ck_assert_uint_eq(td_bufpool_idle(pool), 800);
 	td_bufpool_free(pool);
 }
 END_TEST
@@ -183,7 +193,7 @@ Suite *bufpool_suite(void)
 	Suite *s = suite_create("bufpool");
 	TCase *tc = tcase_create("bufpool");
 	tcase_add_test(tc, bufpool_reuses_smallest_fit);
-	tcase_add_test(tc, bufpool_frees_idle_for_room);
+	tcase_add_test(tc, bufpool_grows_largest_idle);
 	tcase_add_test(tc, bufpool_keeps_at_most_sixteen);
 	tcase_add_test(tc, bufpool_oversize_and_held);
 	tcase_add_test(tc, bufpool_waits_for_buffers_in_use);
