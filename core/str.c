@@ -14,16 +14,6 @@ struct td_str td_str_slice(struct td_str s, size_t from, size_t to)
 	return td_str_make(s.p + from, to - from);
 }
 
-bool td_str_eq(struct td_str a, struct td_str b)
-{
-	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
-}
-
-bool td_str_eq_cstr(struct td_str a, const char *z)
-{
-	return td_str_eq(a, td_str_cstr(z));
-}
-
 static bool mem_ieq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -35,17 +25,6 @@ static bool mem_ieq(const char *a, const char *b, size_t n)
 bool td_str_ieq(struct td_str a, struct td_str b)
 {
 	return a.len == b.len && mem_ieq(a.p, b.p, a.len);
-}
-
-bool td_str_ieq_cstr(struct td_str a, const char *z)
-{
-	return td_str_ieq(a, td_str_cstr(z));
-}
-
-bool td_str_starts_with(struct td_str s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return s.len >= n && memcmp(s.p, prefix, n) == 0;
 }
 
 bool td_str_istarts_with(struct td_str s, const char *prefix)

@@ -37,13 +37,33 @@ static inline struct td_str td_str_cstr(const char *z)
 /* View of bytes [from, to) of s; both are clamped to s.len. */
 struct td_str td_str_slice(struct td_str s, size_t from, size_t to);
 
-bool td_str_eq(struct td_str a, struct td_str b);
-bool td_str_eq_cstr(struct td_str a, const char *z);
 /* ASCII case-insensitive comparisons (other bytes compare exactly). */
 bool td_str_ieq(struct td_str a, struct td_str b);
-bool td_str_ieq_cstr(struct td_str a, const char *z);
-bool td_str_starts_with(struct td_str s, const char *prefix);
 bool td_str_istarts_with(struct td_str s, const char *prefix);
+
+/* Inline: parsers call these for every line, mostly with a literal whose
+ * length the compiler then knows, and mostly with a length that differs. */
+static inline bool td_str_eq(struct td_str a, struct td_str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+static inline bool td_str_eq_cstr(struct td_str a, const char *z)
+{
+	return td_str_eq(a, td_str_cstr(z));
+}
+
+static inline bool td_str_ieq_cstr(struct td_str a, const char *z)
+{
+	struct td_str b = td_str_cstr(z);
+	return a.len == b.len && td_str_ieq(a, b);
+}
+
+static inline bool td_str_starts_with(struct td_str s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return s.len >= n && memcmp(s.p, prefix, n) == 0;
+}
 
 /* Offset of the first occurrence of needle in s, or -1.  td_str_ifind
  * folds ASCII case. */

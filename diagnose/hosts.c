@@ -13,7 +13,8 @@ int td_host_vote(struct td_host_votes *hv, struct td_str name, uint64_t weight)
 	if (!name.len)
 		return TD_OK;
 	for (size_t i = 0; i < hv->n; i++)
-		if (td_str_ieq(name, td_str_cstr(hv->v[i].name))) {
+		if (name.len == hv->v[i].len &&
+		    td_str_ieq(name, td_str_make(hv->v[i].name, hv->v[i].len))) {
 			hv->v[i].count += weight;
 			return TD_OK;
 		}
@@ -23,6 +24,7 @@ int td_host_vote(struct td_host_votes *hv, struct td_str name, uint64_t weight)
 	if (!copy)
 		return TD_E_NOMEM;
 	hv->v[hv->n].name = copy;
+	hv->v[hv->n].len = name.len;
 	hv->v[hv->n].count = weight;
 	hv->n++;
 	return TD_OK;

@@ -25,6 +25,7 @@
 struct td_host_votes {
 	struct {
 		char *name;
+		size_t len; /* of name (compared for every event) */
 		uint64_t count;
 	} v[TD_HOST_VOTES];
 	size_t n;

@@ -202,20 +202,24 @@ static void classify(struct td_str raw, struct line_info *li)
 
 static enum td_level level_word(struct td_str w)
 {
+#define WORD(s, l) { s, sizeof(s) - 1, l }
 	static const struct {
 		const char *name;
+		size_t len;
 		enum td_level level;
 	} words[] = {
-		{ "error", TD_LEVEL_ERROR },     { "err", TD_LEVEL_ERROR },
-		{ "fatal", TD_LEVEL_CRITICAL },  { "critical", TD_LEVEL_CRITICAL },
-		{ "crit", TD_LEVEL_CRITICAL },   { "warn", TD_LEVEL_WARNING },
-		{ "warning", TD_LEVEL_WARNING }, { "info", TD_LEVEL_INFO },
-		{ "information", TD_LEVEL_INFO }, { "inf", TD_LEVEL_INFO },
-		{ "debug", TD_LEVEL_VERBOSE },   { "dbg", TD_LEVEL_VERBOSE },
-		{ "trace", TD_LEVEL_VERBOSE },   { "verbose", TD_LEVEL_VERBOSE },
+		WORD("error", TD_LEVEL_ERROR),     WORD("err", TD_LEVEL_ERROR),
+		WORD("fatal", TD_LEVEL_CRITICAL),  WORD("critical", TD_LEVEL_CRITICAL),
+		WORD("crit", TD_LEVEL_CRITICAL),   WORD("warn", TD_LEVEL_WARNING),
+		WORD("warning", TD_LEVEL_WARNING), WORD("info", TD_LEVEL_INFO),
+		WORD("information", TD_LEVEL_INFO), WORD("inf", TD_LEVEL_INFO),
+		WORD("debug", TD_LEVEL_VERBOSE),   WORD("dbg", TD_LEVEL_VERBOSE),
+		WORD("trace", TD_LEVEL_VERBOSE),   WORD("verbose", TD_LEVEL_VERBOSE),
 	};
+#undef WORD
+	/* Called for every column of every line: lengths first. */
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (td_str_ieq_cstr(w, words[i].name))
+		if (w.len == words[i].len && td_str_ieq(w, td_str_make(words[i].name, words[i].len)))
 			return words[i].level;
 	return TD_LEVEL_NONE;
 }
