@@ -26,6 +26,8 @@
 #define LONG_MIN 8
 /* Distinct leading byte pairs the SSE2 short pass handles. */
 #define MAX_PAIRS 24
+/* Buckets of the AVX2 nibble pass: one bit each in a byte. */
+#define BUCKETS 8
 
 /* Wu-Manber tables over a subset of the literals. */
 struct wm {
@@ -53,6 +55,13 @@ struct td_litset {
 	struct pair pairs[MAX_PAIRS];
 	size_t npairs;       /* 0 with short literals: use shrt instead */
 	uint32_t *pair_next;
+	/* The AVX2 pass sorts the pairs into buckets and tells, for each
+	 * nibble of each of the two bytes, which buckets have a pair that
+	 * nibble allows (bit b: bucket b): lo0, hi0, lo1, hi1.  A position
+	 * is a candidate when the four lookups share a bucket. */
+	uint8_t nib[4][16];
+	uint8_t bucket_first[BUCKETS]; /* pairs chained through pair_bucket_next */
+	uint8_t pair_bucket_next[MAX_PAIRS];
 	bool use_pairs;
 	bool avx2;           /* the pair pass may use 32-byte vectors */
 	int compiled;
@@ -260,6 +269,78 @@ static bool build_pairs(struct td_litset *ls)
 	return true;
 }
 
+/* The byte values a pair's byte accepts: itself, and its upper case. */
+static size_t pair_byte_values(unsigned char b, bool folded, unsigned char v[2])
+{
+	v[0] = b;
+	if (!folded)
+		return 1;
+	v[1] = (unsigned char)(b - 0x20);
+	return 2;
+}
+
+/* The nibble sets of one bucket: bits of allowed lo0, hi0, lo1, hi1. */
+struct nibsets {
+	uint16_t set[4];
+};
+
+static void nibsets_add(struct nibsets *ns, const struct pair *p)
+{
+	unsigned char v[2];
+	size_t k = pair_byte_values(p->b0, p->fold0, v);
+	for (size_t j = 0; j < k; j++) {
+		ns->set[0] |= (uint16_t)(1u << (v[j] & 15));
+		ns->set[1] |= (uint16_t)(1u << (v[j] >> 4));
+	}
+	k = pair_byte_values(p->b1, p->fold1, v);
+	for (size_t j = 0; j < k; j++) {
+		ns->set[2] |= (uint16_t)(1u << (v[j] & 15));
+		ns->set[3] |= (uint16_t)(1u << (v[j] >> 4));
+	}
+}
+
+/* Byte pairs a bucket lets through: the product of its nibble set sizes
+ * (the pairs it holds, and the mixtures of their nibbles). */
+static unsigned nibsets_size(const struct nibsets *ns)
+{
+	unsigned size = 1;
+	for (int i = 0; i < 4; i++)
+		size *= (unsigned)__builtin_popcount(ns->set[i]);
+	return size;
+}
+
+/* Puts every pair in the bucket it widens least, so that few byte pairs
+ * other than the literals' pass the nibble test. */
+static void build_buckets(struct td_litset *ls)
+{
+	struct nibsets b[BUCKETS];
+	memset(b, 0, sizeof(b));
+	memset(ls->nib, 0, sizeof(ls->nib));
+	memset(ls->bucket_first, 0xff, sizeof(ls->bucket_first));
+	for (size_t k = 0; k < ls->npairs; k++) {
+		size_t best = 0;
+		unsigned best_growth = UINT32_MAX;
+		for (size_t i = 0; i < BUCKETS; i++) {
+			struct nibsets t = b[i];
+			unsigned before = b[i].set[0] ? nibsets_size(&t) : 0;
+			nibsets_add(&t, &ls->pairs[k]);
+			unsigned growth = nibsets_size(&t) - before;
+			if (growth < best_growth) {
+				best_growth = growth;
+				best = i;
+			}
+		}
+		nibsets_add(&b[best], &ls->pairs[k]);
+		ls->pair_bucket_next[k] = ls->bucket_first[best];
+		ls->bucket_first[best] = (uint8_t)k;
+	}
+	for (size_t i = 0; i < BUCKETS; i++)
+		for (int w = 0; w < 4; w++)
+			for (int nib = 0; nib < 16; nib++)
+				if (b[i].set[w] & (1u << nib))
+					ls->nib[w][nib] |= (uint8_t)(1u << i);
+}
+
 int td_litset_compile(struct td_litset *ls)
 {
 	size_t n = ls->n ? ls->n : 1;
@@ -275,6 +356,8 @@ int td_litset_compile(struct td_litset *ls)
 	 * used when it is not. */
 	ls->use_pairs = ls->shrt.count && build_pairs(ls);
 	ls->avx2 = __builtin_cpu_supports("avx2") && !getenv("TLSDIAG_NO_AVX2");
+	if (ls->use_pairs)
+		build_buckets(ls);
 	if (!ls->use_pairs)
 		build_wm(ls, &ls->shrt, true);
 #else
@@ -433,28 +516,93 @@ static unsigned pair_mask(const struct td_litset *ls, const unsigned char *p)
 	return (unsigned)_mm_movemask_epi8(any);
 }
 
-/* The same with 32 positions per step, on CPUs with AVX2 (checked when the
- * set is compiled). */
+/* The pairs of the buckets in `buckets` that start at pos (bit b: bucket
+ * b); their literals are verified. */
+static void bucket_candidates(const struct td_litset *ls, const unsigned char *t, size_t n,
+			      size_t pos, unsigned buckets, struct td_litscan *sc)
+{
+	unsigned char c0 = fold[t[pos]], c1 = fold[t[pos + 1]];
+	while (buckets) {
+		unsigned b = (unsigned)__builtin_ctz(buckets);
+		buckets &= buckets - 1;
+		for (unsigned k = ls->bucket_first[b]; k != 0xff; k = ls->pair_bucket_next[k]) {
+			const struct pair *p = &ls->pairs[k];
+			if (p->b0 != c0 || p->b1 != c1)
+				continue;
+			for (uint32_t id = p->first; id != NONE; id = ls->pair_next[id])
+				hit(ls, t, n, pos, id, sc);
+		}
+	}
+}
+
+/* 32 positions per step on CPUs with AVX2 (checked when the set is
+ * compiled): each byte and the next are looked up by their nibbles in
+ * the bucket tables (the cost does not grow with the pairs), and only the
+ * positions where all four lookups share a bucket are checked. */
+/* Bucket bits of the 32 positions at p (33 readable bytes). */
+__attribute__((target("avx2"))) static inline __m256i nibble_buckets(const struct td_litset *ls,
+								    const unsigned char *p)
+{
+	const __m256i lo0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const void *)ls->nib[0]));
+	const __m256i hi0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const void *)ls->nib[1]));
+	const __m256i lo1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const void *)ls->nib[2]));
+	const __m256i hi1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const void *)ls->nib[3]));
+	const __m256i low4 = _mm256_set1_epi8(0x0f);
+	__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
+	__m256i m0 =
+		_mm256_and_si256(_mm256_shuffle_epi8(lo0, _mm256_and_si256(a, low4)),
+				 _mm256_shuffle_epi8(hi0, _mm256_and_si256(_mm256_srli_epi16(a, 4), low4)));
+	__m256i m1 =
+		_mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(b, low4)),
+				 _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(b, 4), low4)));
+	return _mm256_and_si256(m0, m1);
+}
+
+/* Checks the candidates in bits (bit k: position base + k, its buckets in
+ * m's byte k). */
+__attribute__((target("avx2"))) static void bucket_hits(const struct td_litset *ls,
+						       const unsigned char *t, size_t n,
+						       size_t base, __m256i m, unsigned bits,
+						       struct td_litscan *sc)
+{
+	uint8_t buckets[32];
+	_mm256_storeu_si256((__m256i *)(void *)buckets, m);
+	while (bits) {
+		unsigned k = (unsigned)__builtin_ctz(bits);
+		bits &= bits - 1;
+		bucket_candidates(ls, t, n, base + k, buckets[k], sc);
+	}
+}
+
+/* 32 positions per step on CPUs with AVX2 (checked when the set is
+ * compiled): each byte and the next are looked up by their nibbles in
+ * the bucket tables (the cost does not grow with the pairs), and only the
+ * positions where all four lookups share a bucket are checked.  The tail
+ * is padded, so the whole text is done here. */
 __attribute__((target("avx2"))) static size_t pair_scan_avx2(const struct td_litset *ls,
 							       const unsigned char *t, size_t n,
 							       struct td_litscan *sc)
 {
-	const __m256i lower = _mm256_set1_epi8(0x20);
+	const __m256i zero = _mm256_setzero_si256();
 	size_t i = 0;
 	for (; i + 33 <= n; i += 32) {
-		__m256i a = _mm256_loadu_si256((const __m256i *)(t + i));
-		__m256i b = _mm256_loadu_si256((const __m256i *)(t + i + 1));
-		__m256i af = _mm256_or_si256(a, lower), bf = _mm256_or_si256(b, lower);
-		__m256i any = _mm256_setzero_si256();
-		for (size_t k = 0; k < ls->npairs; k++) {
-			const struct pair *pr = &ls->pairs[k];
-			__m256i e0 = _mm256_cmpeq_epi8(pr->fold0 ? af : a, _mm256_set1_epi8((char)pr->b0));
-			__m256i e1 = _mm256_cmpeq_epi8(pr->fold1 ? bf : b, _mm256_set1_epi8((char)pr->b1));
-			any = _mm256_or_si256(any, _mm256_and_si256(e0, e1));
-		}
-		pair_hits(ls, t, n, i, (unsigned)_mm256_movemask_epi8(any), sc);
+		__m256i m = nibble_buckets(ls, t + i);
+		unsigned bits = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
+		if (bits)
+			bucket_hits(ls, t, n, i, m, bits, sc);
 	}
-	return i;
+	if (i + 1 < n) {
+		/* Pairs can start at i .. n-2 (at most 31 of them). */
+		unsigned char pad[64] = { 0 };
+		memcpy(pad, t + i, n - i);
+		__m256i m = nibble_buckets(ls, pad);
+		unsigned bits = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
+		bits &= (1u << (n - 1 - i)) - 1;
+		if (bits)
+			bucket_hits(ls, t, n, i, m, bits, sc);
+	}
+	return n;
 }
 
 static void scan_pairs(const struct td_litset *ls, const unsigned char *t, size_t n,
@@ -462,7 +610,7 @@ static void scan_pairs(const struct td_litset *ls, const unsigned char *t, size_
 {
 	if (n < 2)
 		return;
-	size_t i = ls->avx2 && n >= 33 ? pair_scan_avx2(ls, t, n, sc) : 0;
+	size_t i = ls->avx2 ? pair_scan_avx2(ls, t, n, sc) : 0;
 	for (; i + 17 <= n; i += 16)
 		pair_hits(ls, t, n, i, pair_mask(ls, t + i), sc);
 	if (i + 1 < n) {

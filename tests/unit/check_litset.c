@@ -120,6 +120,51 @@ START_TEST(litset_many_short_literals)
 }
 END_TEST
 
+/* Short literals of the kinds the signatures key on (error codes in
+ * decimal and hex, short words, a bracketed code), few enough for the
+ * vector pass (its nibble buckets, on AVX2), in texts long enough for
+ * several 32-byte steps and every tail length. */
+START_TEST(litset_short_codes_vector_pass)
+{
+	const char *lits[] = { "10054", "0x2746", "12002", "12029", "12030", "0x2ee2", "0x2efd",
+			       "5023",  "0x139f", "[10054]", "azure", "ccmhttp", "driver", "mabs",
+			       "mars",  "12175", "-2147023584" };
+	size_t nl = sizeof(lits) / sizeof(lits[0]);
+	struct td_litset *ls = td_litset_new();
+	for (size_t i = 0; i < nl; i++)
+		ck_assert_int_eq(td_litset_add(ls, td_str_cstr(lits[i])), (int)i);
+	ck_assert_int_eq(td_litset_compile(ls), TD_OK);
+	struct td_litscan sc;
+	ck_assert_int_eq(td_litscan_init(&sc, ls), TD_OK);
+	unsigned seed = 777;
+	char text[300];
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)(round % 290);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 16;
+			if (r % 29 == 0 && i + 12 < n) {
+				const char *l = lits[r % nl];
+				for (size_t k = 0; l[k] && i < n; k++)
+					text[i++] = (char)((r & 2) && l[k] >= 'a' && l[k] <= 'z' ? l[k] - 32
+												  : l[k]);
+				i--;
+				continue;
+			}
+			text[i] = "0123456789xXaAbBeEfF[]-: mMrRsSzZuUdD"[r % 37];
+		}
+		td_litset_scan(ls, td_str_make(text, n), &sc);
+		for (size_t k = 0; k < nl; k++) {
+			bool want = td_str_ifind(td_str_make(text, n), td_str_cstr(lits[k])) >= 0;
+			ck_assert_msg(found(&sc, (int)k) == want, "literal %s in %.*s", lits[k],
+				      (int)n, text);
+		}
+	}
+	td_litscan_release(&sc);
+	td_litset_free(ls);
+}
+END_TEST
+
 /* Long literals in long texts: the two-cursor scan must miss nothing,
  * including matches that straddle the middle. */
 START_TEST(litset_long_texts)
@@ -233,6 +278,7 @@ Suite *litset_suite(void)
 	TCase *tc = tcase_create("litset");
 	tcase_add_test(tc, litset_finds_all_case_insensitive);
 	tcase_add_test(tc, litset_matches_brute_force);
+	tcase_add_test(tc, litset_short_codes_vector_pass);
 	tcase_add_test(tc, litset_many_short_literals);
 	tcase_add_test(tc, litset_long_texts);
 	tcase_add_test(tc, code_forms);
