@@ -115,6 +115,31 @@ START_TEST(str_dup)
 }
 END_TEST
 
+/* td_str_find against a naive search, over a two-letter alphabet so that
+ * false starts pass the point where memmem takes over. */
+START_TEST(str_find_matches_naive)
+{
+	char hay[80], needle[6];
+	unsigned seed = 31;
+	for (int round = 0; round < 50000; round++) {
+		size_t n = (size_t)(round % 80), m = 1 + (size_t)(round % 5);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			hay[i] = (seed >> 16) % 7 ? 'a' : 'b';
+		}
+		for (size_t i = 0; i < m; i++) {
+			seed = seed * 1103515245u + 12345u;
+			needle[i] = (seed >> 16) % 3 ? 'a' : 'b';
+		}
+		ptrdiff_t want = -1;
+		for (size_t i = 0; i + m <= n && want < 0; i++)
+			if (memcmp(hay + i, needle, m) == 0)
+				want = (ptrdiff_t)i;
+		ck_assert_int_eq(td_str_find(td_str_make(hay, n), td_str_make(needle, m)), want);
+	}
+}
+END_TEST
+
 START_TEST(str_helpers)
 {
 	struct td_str s = TD_STR_LIT("  Hello, World\r\n");
@@ -333,6 +358,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, buf_cap_and_invariants);
 	tcase_add_test(tc, arena_limits_and_reset);
 	tcase_add_test(tc, str_helpers);
+	tcase_add_test(tc, str_find_matches_naive);
 	tcase_add_test(tc, str_dup);
 	tcase_add_test(tc, lines_split);
 	tcase_add_test(tc, time_civil_roundtrip);
