@@ -203,6 +203,51 @@ static int add_shown(struct td_buf *b, const char *name)
 	return strlen(name) > NAME_MAX_SHOWN ? td_buf_adds(b, "...") : TD_OK;
 }
 
+/* Bytes 0x80-0xFF of IBM code page 437, as Unicode: the zip format's
+ * name encoding when an entry does not carry the UTF-8 flag (APPNOTE,
+ * appendix D), which is how Windows' own "compressed folder" and older
+ * tools store names. */
+static const uint16_t cp437_high[128] = {
+	0x00c7, 0x00fc, 0x00e9, 0x00e2, 0x00e4, 0x00e0, 0x00e5, 0x00e7,
+	0x00ea, 0x00eb, 0x00e8, 0x00ef, 0x00ee, 0x00ec, 0x00c4, 0x00c5,
+	0x00c9, 0x00e6, 0x00c6, 0x00f4, 0x00f6, 0x00f2, 0x00fb, 0x00f9,
+	0x00ff, 0x00d6, 0x00dc, 0x00a2, 0x00a3, 0x00a5, 0x20a7, 0x0192,
+	0x00e1, 0x00ed, 0x00f3, 0x00fa, 0x00f1, 0x00d1, 0x00aa, 0x00ba,
+	0x00bf, 0x2310, 0x00ac, 0x00bd, 0x00bc, 0x00a1, 0x00ab, 0x00bb,
+	0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556,
+	0x2555, 0x2563, 0x2551, 0x2557, 0x255d, 0x255c, 0x255b, 0x2510,
+	0x2514, 0x2534, 0x252c, 0x251c, 0x2500, 0x253c, 0x255e, 0x255f,
+	0x255a, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256c, 0x2567,
+	0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256b,
+	0x256a, 0x2518, 0x250c, 0x2588, 0x2584, 0x258c, 0x2590, 0x2580,
+	0x03b1, 0x00df, 0x0393, 0x03c0, 0x03a3, 0x03c3, 0x00b5, 0x03c4,
+	0x03a6, 0x0398, 0x03a9, 0x03b4, 0x221e, 0x03c6, 0x03b5, 0x2229,
+	0x2261, 0x00b1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00f7, 0x2248,
+	0x00b0, 0x2219, 0x00b7, 0x221a, 0x207f, 0x00b2, 0x25a0, 0x00a0,
+};
+
+/* A zip entry's name that is not UTF-8, read as code page 437 and shown. */
+static int add_shown_cp437(struct td_buf *b, const char *name)
+{
+	struct td_buf u;
+	td_buf_init(&u, (size_t)4 * NAME_MAX_SHOWN + 8);
+	int rc = TD_OK;
+	size_t n = strlen(name);
+	/* One byte more than is shown, so that add_shown() marks the cut. */
+	for (size_t i = 0; i < n && i <= NAME_MAX_SHOWN && !rc; i++) {
+		unsigned char c = (unsigned char)name[i];
+		char enc[4];
+		size_t len = c < 0x80 ? (enc[0] = (char)c, 1) : td_utf8_put(enc, cp437_high[c - 0x80]);
+		rc = td_buf_add(&u, enc, len);
+	}
+	if (!rc)
+		rc = td_buf_addc(&u, '\0');
+	if (!rc)
+		rc = add_shown(b, u.p);
+	td_buf_release(&u);
+	return rc;
+}
+
 /* "4 GiB", "1000 bytes": a limit as the user would have written it. */
 static void fmt_size(char *out, size_t cap, uint64_t v)
 {
@@ -546,7 +591,13 @@ static bool walk_entry(struct walk *w, struct reader *rd, struct td_bytes in, bo
 		const char *name = archive_entry_pathname_utf8(rd->e);
 		if (!name)
 			name = archive_entry_pathname(rd->e);
-		rc = add_shown(&lv->path, name ? name : "");
+		if (!name)
+			name = "";
+		bool zip = (archive_format(rd->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+		if (zip && !td_utf8_valid(td_str_cstr(name)))
+			rc = add_shown_cp437(&lv->path, name);
+		else
+			rc = add_shown(&lv->path, name);
 	}
 	if (rc) {
 		w->rc = TD_E_NOMEM;

@@ -13,7 +13,9 @@
  * name, "!/", and the member's name as stored ("bundle.zip!/Server1/Logs/
  * SRSRP.log", nested "outer.zip!/inner.tar.gz!/x/y.log"; a single
  * compressed file is "SRSRP.log.gz!/SRSRP.log"), with control characters and
- * invalid UTF-8 shown as '?'.  Folders give no member.
+ * invalid UTF-8 shown as '?'.  A zip name that is not UTF-8 is read as code
+ * page 437, the zip format's own (Windows' compressed folders write it).
+ * Folders give no member.
  *
  * Limits guard against hostile archives (struct td_archive_limits).  A
  * member that crosses a limit, is encrypted or is damaged reaches the

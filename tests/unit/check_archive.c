@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "arcwrite.h"
 #include "archive_walk.h"
@@ -461,6 +462,93 @@ START_TEST(hostile_names)
 }
 END_TEST
 
+/* Appends a little-endian value of n bytes. */
+static size_t put_le(unsigned char *p, size_t at, uint32_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[at + (size_t)i] = (unsigned char)(v >> (8 * i));
+	return at + (size_t)n;
+}
+
+/* A zip of one stored member whose name is written as given, without the
+ * UTF-8 flag (libarchive's writer always sets it for such names). */
+static unsigned char *zip_raw_name(const char *name, const char *data, size_t *len)
+{
+	size_t nl = strlen(name), dl = strlen(data);
+	unsigned char *p = calloc(1, 2 * (46 + nl) + dl + 22);
+	uint32_t crc = (uint32_t)crc32(0, (const unsigned char *)data, (uInt)dl);
+	size_t at = put_le(p, 0, 0x04034b50, 4);
+	at = put_le(p, at, 20, 2); /* version needed */
+	at = put_le(p, at, 0, 2);  /* flags: no UTF-8 (bit 11) */
+	at = put_le(p, at, 0, 2);  /* stored */
+	at = put_le(p, at, 0, 4);  /* time, date */
+	at = put_le(p, at, crc, 4);
+	at = put_le(p, at, (uint32_t)dl, 4);
+	at = put_le(p, at, (uint32_t)dl, 4);
+	at = put_le(p, at, (uint32_t)nl, 2);
+	at = put_le(p, at, 0, 2);
+	memcpy(p + at, name, nl);
+	memcpy(p + at + nl, data, dl);
+	at += nl + dl;
+	size_t cd = at;
+	at = put_le(p, at, 0x02014b50, 4);
+	at = put_le(p, at, 20, 2);
+	at = put_le(p, at, 20, 2);
+	at = put_le(p, at, 0, 2);
+	at = put_le(p, at, 0, 2);
+	at = put_le(p, at, 0, 4);
+	at = put_le(p, at, crc, 4);
+	at = put_le(p, at, (uint32_t)dl, 4);
+	at = put_le(p, at, (uint32_t)dl, 4);
+	at = put_le(p, at, (uint32_t)nl, 2);
+	at = put_le(p, at, 0, 2); /* extra */
+	at = put_le(p, at, 0, 2); /* comment */
+	at = put_le(p, at, 0, 2); /* disk */
+	at = put_le(p, at, 0, 2); /* internal attributes */
+	at = put_le(p, at, 0, 4); /* external attributes */
+	at = put_le(p, at, 0, 4); /* local header offset */
+	memcpy(p + at, name, nl);
+	at += nl;
+	size_t cdlen = at - cd;
+	at = put_le(p, at, 0x06054b50, 4);
+	at = put_le(p, at, 0, 4);
+	at = put_le(p, at, 1, 2);
+	at = put_le(p, at, 1, 2);
+	at = put_le(p, at, (uint32_t)cdlen, 4);
+	at = put_le(p, at, (uint32_t)cd, 4);
+	at = put_le(p, at, 0, 2);
+	*len = at;
+	return p;
+}
+
+/* Zip names without the UTF-8 flag: code page 437 (Windows' compressed
+ * folders) unless they are valid UTF-8. */
+START_TEST(zip_names_code_page_437)
+{
+	size_t len;
+	struct walked w;
+	unsigned char *a = zip_raw_name("M\x84rz/Stra\xe1" "e \x9c.log", "x\n", &len);
+	ck_assert_int_eq(walk(a, len, "de.zip", &w), TD_OK);
+	ck_assert_uint_eq(w.all, 1);
+	assert_member(&w, 0, "de.zip!/M\xc3\xa4rz/Stra\xc3\x9f" "e \xc2\xa3.log", "x\n");
+	walked_release(&w);
+	free(a);
+
+	a = zip_raw_name("caf\xc3\xa9.log", "y\n", &len);
+	ck_assert_int_eq(walk(a, len, "fr.zip", &w), TD_OK);
+	assert_member(&w, 0, "fr.zip!/caf\xc3\xa9.log", "y\n");
+	walked_release(&w);
+	free(a);
+
+	/* Control characters stay hidden. */
+	a = zip_raw_name("a\x01\x84.log", "z\n", &len);
+	ck_assert_int_eq(walk(a, len, "c.zip", &w), TD_OK);
+	assert_member(&w, 0, "c.zip!/a?\xc3\xa4.log", "z\n");
+	walked_release(&w);
+	free(a);
+}
+END_TEST
+
 START_TEST(encrypted_member)
 {
 	const struct td_aw_file f[] = {
@@ -764,6 +852,7 @@ static void add_cases(Suite *s, const char *name, void (*fixture)(void), bool ho
 		tcase_add_test(tc, bombs);
 		tcase_add_test(tc, member_count);
 		tcase_add_test(tc, hostile_names);
+		tcase_add_test(tc, zip_names_code_page_437);
 		tcase_add_test(tc, encrypted_member);
 		tcase_add_loop_test(tc, truncations, 0, sizeof(cut_kinds) / sizeof(cut_kinds[0]));
 		tcase_add_test(tc, truncated_zip_keeps_members);
