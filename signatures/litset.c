@@ -3,10 +3,12 @@
  * Literals of 8 bytes and more are found with Wu-Manber (2-byte blocks):
  * on log text almost every window shifts by several bytes.  Shorter ones
  * (error-code spellings such as "10054", short words) would shrink every
- * shift, so they get a second pass: on x86-64, SSE2 compares 16 positions
- * at a time against the first two bytes of each short literal, and only
- * the positions that agree are verified.  Elsewhere the short literals use
- * their own Wu-Manber tables. */
+ * shift, so they get a second pass over each literal's rarest byte pair.
+ * With AVX2, 32 positions at a time are classified by table lookups of
+ * the pair's four nibbles into 8 buckets of pairs (the idea of Hyperscan's
+ * "Teddy"), whatever the number of pairs; with SSE2 alone, 16 positions
+ * are compared with every pair.  Only the positions that pass are
+ * verified.  Elsewhere the short literals use their own Wu-Manber tables. */
 #include "litset.h"
 
 #include <stdlib.h>
