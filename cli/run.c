@@ -29,7 +29,7 @@ int td_run_init(struct td_run *r, const struct td_sigdb *db, size_t max_evidence
 	if (rc)
 		return rc;
 	td_archive_limits_init(&r->limits);
-	r->pool = td_bufpool_new(getenv("TDP") ? (size_t)atoi(getenv("TDP")) << 20 : TD_RUN_MEMBER_BYTES);
+	r->pool = td_bufpool_new(TD_RUN_MEMBER_BYTES);
 	r->diag = td_diagnoser_new(db, max_evidence);
 	if (!r->diag || !r->pool) {
 		td_diagnoser_free(r->diag);

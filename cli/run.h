@@ -25,9 +25,11 @@ struct td_jobs;
 /* struct td_run fail_on: no finding makes the exit status 1. */
 #define TD_FAIL_NEVER (-1)
 /* Archive members in memory at most (read ahead, queued, being parsed,
- * and idle buffers kept for reuse): room for the two or three largest
- * members of a typical bundle (event logs of 20 to 64 MiB) at a time. */
-#define TD_RUN_MEMBER_BYTES ((size_t)160 << 20)
+ * and idle buffers kept for reuse): room for two or three of the largest
+ * members of a typical bundle (event logs of 20 to 64 MiB) at a time.  On
+ * the bench zip the run's peak is this plus 20 to 55 MB (150 to 184 MB);
+ * 160 MiB gave 186 to 218 MB. */
+#define TD_RUN_MEMBER_BYTES ((size_t)128 << 20)
 
 struct td_run {
 	const struct td_sigdb *db;
