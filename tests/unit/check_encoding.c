@@ -76,6 +76,57 @@ START_TEST(decode_utf16_and_cp1252)
 }
 END_TEST
 
+/* UTF-16LE with ASCII runs of every length between other characters (the
+ * 16- and 4-unit fast paths and their ends), and output buffers of every
+ * size: the UTF-8 must be the characters' own, and nothing is lost when the
+ * output fills up. */
+START_TEST(decode_utf16_runs_against_reference)
+{
+	static const uint32_t other[] = { 0xE9, 0x20AC, 0x7F, 0x80, 0x1F600, 0x0 };
+	unsigned seed = 5;
+	for (int round = 0; round < 3000; round++) {
+		uint8_t in[600];
+		char want[1200], got[1200];
+		size_t n = 0, w = 0;
+		while (n < sizeof(in) - 40) {
+			seed = seed * 1103515245u + 12345u;
+			size_t run = (seed >> 16) % 40;
+			for (size_t k = 0; k < run && n + 2 <= sizeof(in) - 40; k++) {
+				char c = (char)('!' + (k + (size_t)round) % 90);
+				in[n++] = (uint8_t)c;
+				in[n++] = 0;
+				want[w++] = c;
+			}
+			uint32_t cp = other[(seed >> 8) % 6];
+			if (cp >= 0x10000) {
+				uint32_t v = cp - 0x10000;
+				uint16_t hi = (uint16_t)(0xD800 + (v >> 10)), lo = (uint16_t)(0xDC00 + (v & 0x3FF));
+				in[n++] = (uint8_t)hi;
+				in[n++] = (uint8_t)(hi >> 8);
+				in[n++] = (uint8_t)lo;
+				in[n++] = (uint8_t)(lo >> 8);
+			} else {
+				in[n++] = (uint8_t)cp;
+				in[n++] = (uint8_t)(cp >> 8);
+			}
+			w += td_utf8_put(want + w, cp);
+		}
+		/* Decoded in pieces through an output buffer of cap bytes. */
+		size_t cap = 4 + (size_t)round % 40, at = 0, o = 0;
+		while (at < n) {
+			size_t iu, ou;
+			td_decode(TD_ENC_UTF16LE, td_bytes_make(in + at, n - at), true, got + o, cap,
+				  &iu, &ou);
+			ck_assert_uint_gt(iu, 0);
+			at += iu;
+			o += ou;
+		}
+		ck_assert_uint_eq(o, w);
+		ck_assert_int_eq(memcmp(got, want, w), 0);
+	}
+}
+END_TEST
+
 START_TEST(orig_span_counts_input_bytes)
 {
 	ck_assert_uint_eq(td_encoding_orig_span(TD_ENC_UTF16LE, TD_STR_LIT("a\xC3\xA9\xF0\x9F\x98\x80")), 8);
@@ -176,6 +227,7 @@ Suite *encoding_suite(void)
 	TCase *tc = tcase_create("encoding");
 	tcase_add_test(tc, sniff_boms_and_heuristics);
 	tcase_add_test(tc, decode_utf16_and_cp1252);
+	tcase_add_test(tc, decode_utf16_runs_against_reference);
 	tcase_add_test(tc, orig_span_counts_input_bytes);
 	tcase_add_test(tc, utf8_helpers);
 	tcase_add_test(tc, driver_maps_utf16_offsets);
