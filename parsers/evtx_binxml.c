@@ -887,17 +887,17 @@ static bool parse_element(struct td_evtx_chunk *c, struct td_bytes *in, struct t
 	return true;
 }
 
-/* The skeleton of the definition at def_off: parsed once per chunk with
- * placeholders for the substitutions (in the chunk's names arena), NULL when
- * the definition cannot be one (it is then parsed per record). */
-static const struct td_xnode *skeleton(struct td_evtx_chunk *c, uint32_t def_off,
-				       struct td_bytes def)
+/* The cache slot of the definition at def_off, whose skeleton is parsed
+ * once per chunk with placeholders for the substitutions (in the chunk's
+ * names arena) or NULL when the definition cannot be one (it is then parsed
+ * per record); TD_EVTX_TEMPLATE_SLOTS when the cache is full. */
+static size_t skeleton_slot(struct td_evtx_chunk *c, uint32_t def_off, struct td_bytes def)
 {
 	for (size_t i = 0; i < c->nskel; i++)
 		if (c->skel_off[i] == def_off)
-			return c->skel[i];
+			return i;
 	if (c->nskel == TD_EVTX_TEMPLATE_SLOTS)
-		return NULL;
+		return TD_EVTX_TEMPLATE_SLOTS;
 	size_t work = c->work;
 	int depth = c->depth;
 	c->skeleton = true;
@@ -912,25 +912,64 @@ static const struct td_xnode *skeleton(struct td_evtx_chunk *c, uint32_t def_off
 	 * broken, when it is parsed the ordinary way. */
 	c->error = NULL;
 	c->skel_off[c->nskel] = def_off;
-	c->skel[c->nskel++] = ok ? root : NULL;
-	return ok ? root : NULL;
+	c->skel[c->nskel] = ok ? root : NULL;
+	c->plan[c->nskel] = NULL;
+	return c->nskel++;
+}
+
+/* The skeleton of the definition at def_off, or NULL (see skeleton_slot). */
+static const struct td_xnode *skeleton(struct td_evtx_chunk *c, uint32_t def_off,
+				       struct td_bytes def)
+{
+	size_t i = skeleton_slot(c, def_off, def);
+	return i < TD_EVTX_TEMPLATE_SLOTS ? c->skel[i] : NULL;
+}
+
+/* The plan of the definition's skeleton, built on its first record in the
+ * chunk; NULL (the tree path) without a skeleton or memory for the plan. */
+static const struct td_evtx_plan *plan_of(struct td_evtx_chunk *c, uint32_t def_off,
+					  struct td_bytes def)
+{
+	size_t i = skeleton_slot(c, def_off, def);
+	if (i == TD_EVTX_TEMPLATE_SLOTS || !c->skel[i])
+		return NULL;
+	if (!c->plan[i])
+		c->plan[i] = td_evtx_plan_build(&c->names_arena, c->skel[i]);
+	return c->plan[i];
 }
 
 static bool inst_element(struct td_evtx_chunk *c, const struct td_xnode *sk,
 			 struct td_xnode *parent, const struct subst *s);
+
+/* The value of placeholder index+1, not rendered: some callers only need
+ * its type.  NULL when it is out of range or the record fails. */
+static const struct td_xvalue *subst_value(struct td_evtx_chunk *c, uint16_t subst,
+					   const struct subst *s)
+{
+	if (!spend(c, c->chunk))
+		return NULL;
+	if ((size_t)subst - 1 >= s->n) {
+		fail(c, c->chunk, "substitution index out of range");
+		return NULL;
+	}
+	return &s->vals[subst - 1];
+}
+
+/* Whether subst_piece() makes nothing of v (then null_optional = optional). */
+static bool no_value(const struct td_xvalue *v, bool optional)
+{
+	return v->type == VT_NULL || (optional && v->data.len == 0);
+}
 
 /* The value of placeholder index+1 as a piece. */
 static bool placeholder(struct td_evtx_chunk *c, uint16_t subst, bool optional,
 			const struct subst *s, struct piece *pc)
 {
 	memset(pc, 0, sizeof(*pc));
-	if (!spend(c, c->chunk))
+	const struct td_xvalue *v = subst_value(c, subst, s);
+	if (!v)
 		return false;
-	if ((size_t)subst - 1 >= s->n) {
-		fail(c, c->chunk, "substitution index out of range");
-		return false;
-	}
-	subst_piece(c, &s->vals[subst - 1], optional, pc);
+	subst_piece(c, v, optional, pc);
 	return true;
 }
 
@@ -1207,44 +1246,38 @@ static bool skel_text(struct td_evtx_chunk *c, const struct td_xnode *k, const s
 	return true;
 }
 
-/* The value of attribute name of a skeleton element: absent ({NULL, 0})
- * when it is not there or its optional substitution is null. */
-static struct td_str skel_attr(struct td_evtx_chunk *c, const struct td_xnode *k,
-			       const char *name, const struct subst *s, int64_t *ticks,
-			       bool *has_ticks)
+/* The value of skeleton attribute a (the plan found it): absent ({NULL, 0})
+ * when a is NULL or its optional substitution is null. */
+static struct td_str attr_value(struct td_evtx_chunk *c, const struct td_xattr *a,
+				const struct subst *s, int64_t *ticks, bool *has_ticks)
 {
-	size_t len = strlen(name);
-	for (const struct td_xattr *a = k ? k->attrs : NULL; a; a = a->next) {
-		if (a->name.len != len || memcmp(a->name.p, name, len) != 0)
-			continue;
-		if (!a->subst)
-			return a->value;
-		struct piece pc;
-		if (!placeholder(c, a->subst, a->optional, s, &pc))
-			return td_str_make(NULL, 0);
-		if (pc.binxml)
-			pc.text = hex_bytes(c, pc.binxml->data);
-		if (pc.null_optional && !pc.text.len)
-			return td_str_make(NULL, 0);
-		if (pc.has_ticks && ticks) {
-			*ticks = pc.ticks;
-			*has_ticks = true;
-		}
-		return pc.text.p ? pc.text : td_str_make("", 0);
+	if (!a)
+		return td_str_make(NULL, 0);
+	if (!a->subst)
+		return a->value;
+	struct piece pc;
+	if (!placeholder(c, a->subst, a->optional, s, &pc))
+		return td_str_make(NULL, 0);
+	if (pc.binxml)
+		pc.text = hex_bytes(c, pc.binxml->data);
+	if (pc.null_optional && !pc.text.len)
+		return td_str_make(NULL, 0);
+	if (pc.has_ticks && ticks) {
+		*ticks = pc.ticks;
+		*has_ticks = true;
 	}
-	return td_str_make(NULL, 0);
+	return pc.text.p ? pc.text : td_str_make("", 0);
 }
 
-/* Whether the element keeps an attribute for these values. */
+/* Whether the element keeps an attribute for these values: all but null
+ * optional substitutions do, whatever their text. */
 static bool skel_any_attr(struct td_evtx_chunk *c, const struct td_xnode *k, const struct subst *s)
 {
 	for (const struct td_xattr *a = k->attrs; a; a = a->next) {
 		if (!a->subst)
 			return true;
-		struct piece pc;
-		if (!placeholder(c, a->subst, a->optional, s, &pc))
-			return true;
-		if (pc.binxml || !pc.null_optional || pc.text.len)
+		const struct td_xvalue *v = subst_value(c, a->subst, s);
+		if (!v || !a->optional || !no_value(v, true))
 			return true;
 	}
 	return false;
@@ -1259,22 +1292,32 @@ static bool part_text(struct td_evtx_chunk *c, const struct td_xnode *k, const s
 	return !k || skel_text(c, k, s, out, &only_null);
 }
 
-/* EventData fields as the tree path names them (xevent.c event_data). */
-static int data_fields(struct td_evtx_chunk *c, const struct td_xnode *ed, const struct subst *s,
-		       struct td_xfields *f)
+/* Whether substitution node k has nested BinXML for these values (a value
+ * is only rendered where its text is used). */
+static bool subst_is_binxml(const struct td_xnode *k, const struct td_xvalue *v)
+{
+	return !no_value(v, k->optional) && v->type == VT_BINXML;
+}
+
+static bool subst_is_array(const struct td_xnode *k, const struct td_xvalue *v)
+{
+	return !no_value(v, k->optional) && v->type != VT_BINXML && (v->type & VT_ARRAY);
+}
+
+/* EventData fields as the tree path names them (xevent.c event_data), from
+ * the plan's step for the element. */
+static int data_fields(struct td_evtx_chunk *c, const struct td_evtx_step *ed,
+		       const struct subst *s, struct td_xfields *f)
 {
 	size_t unnamed = 0;
-	for (const struct td_xnode *k = ed->children; k; k = k->next) {
-		if (k->kind == TD_X_SUBST) {
-			struct piece pc;
-			if (!placeholder(c, k->subst, k->optional, s, &pc))
-				return TD_E_FORMAT;
-			if (pc.binxml)
+	for (size_t i = 0; i < ed->nsteps; i++) {
+		const struct td_xnode *k = ed->steps[i].node;
+		if (ed->steps[i].kind == TD_STEP_SUBST) {
+			const struct td_xvalue *v = subst_value(c, k->subst, s);
+			if (!v || subst_is_binxml(k, v))
 				return TD_E_FORMAT; /* markup spliced into EventData */
 			continue;
 		}
-		if (k->kind != TD_X_ELEMENT)
-			continue;
 		struct td_str value;
 		bool only_null;
 		if (!skel_text(c, k, s, &value, &only_null))
@@ -1282,7 +1325,8 @@ static int data_fields(struct td_evtx_chunk *c, const struct td_xnode *ed, const
 		if (only_null && !value.len && !skel_any_attr(c, k, s))
 			continue; /* the tree leaves such an element out */
 		int rc = td_xevent_data_field(&c->arena, f, k->name,
-					      skel_attr(c, k, "Name", s, NULL, NULL), value, &unnamed);
+					      attr_value(c, ed->steps[i].name, s, NULL, NULL), value,
+					      &unnamed);
 		if (rc)
 			return rc;
 	}
@@ -1303,17 +1347,14 @@ static int nested_data(struct td_evtx_chunk *c, struct td_bytes in, struct td_xf
 	struct subst s;
 	if (!read_instance(c, &in, &def_off, &def, &s))
 		return TD_E_FORMAT;
-	const struct td_xnode *sk = skeleton(c, def_off, def);
-	if (!sk)
+	const struct td_evtx_plan *p = plan_of(c, def_off, def);
+	if (!p)
 		return TD_E_FORMAT;
 	int rc = TD_OK;
-	for (const struct td_xnode *k = sk->children; k && !rc; k = k->next) {
-		if (k->kind == TD_X_TEXT)
-			continue;
-		if (k->kind != TD_X_ELEMENT ||
-		    !td_str_eq_cstr(td_x_local_name(k->name), "EventData"))
+	for (size_t i = 0; i < p->nroot && !rc; i++) {
+		if (p->root[i].kind != TD_STEP_EVENTDATA)
 			return TD_E_FORMAT;
-		rc = data_fields(c, k, &s, f);
+		rc = data_fields(c, &p->root[i], &s, f);
 	}
 	c->depth--;
 	return rc;
@@ -1335,30 +1376,22 @@ int td_evtx_direct(struct td_evtx_chunk *c, struct td_bytes in, struct td_xfield
 	struct subst s;
 	if (!read_instance(c, &in, &def_off, &def, &s))
 		return TD_E_FORMAT;
-	const struct td_xnode *sk = skeleton(c, def_off, def);
-	const struct td_xnode *event = NULL;
-	for (const struct td_xnode *k = sk ? sk->children : NULL; k && !event; k = k->next)
-		if (k->kind == TD_X_ELEMENT && td_str_eq_cstr(td_x_local_name(k->name), "Event"))
-			event = k;
-	const struct td_xnode *sys = NULL;
-	for (const struct td_xnode *k = event ? event->children : NULL; k && !sys; k = k->next)
-		if (k->kind == TD_X_ELEMENT && td_str_eq_cstr(td_x_local_name(k->name), "System"))
-			sys = k;
-	if (!sys)
+	const struct td_evtx_plan *p = plan_of(c, def_off, def);
+	if (!p || !p->sys)
 		return TD_E_FORMAT;
-	const struct td_xnode *part[S_PARTS];
-	td_xevent_parts(sys, part);
+	const struct td_xattr *const *a = p->attr;
+	const struct td_xnode *const *part = p->part;
 	struct td_xsystem x = { 0 };
-	x.provider = skel_attr(c, part[S_PROVIDER], "Name", &s, NULL, NULL);
+	x.provider = attr_value(c, a[TD_PA_PROVIDER_NAME], &s, NULL, NULL);
 	if (!x.provider.p)
-		x.provider = skel_attr(c, part[S_PROVIDER], "EventSourceName", &s, NULL, NULL);
-	x.guid = skel_attr(c, part[S_PROVIDER], "Guid", &s, NULL, NULL);
-	x.qualifiers = skel_attr(c, part[S_EVENTID], "Qualifiers", &s, NULL, NULL);
-	x.time = skel_attr(c, part[S_TIMECREATED], "SystemTime", &s, &x.ticks, &x.has_ticks);
-	x.activity = skel_attr(c, part[S_CORRELATION], "ActivityID", &s, NULL, NULL);
-	x.pid = skel_attr(c, part[S_EXECUTION], "ProcessID", &s, NULL, NULL);
-	x.tid = skel_attr(c, part[S_EXECUTION], "ThreadID", &s, NULL, NULL);
-	x.user = skel_attr(c, part[S_SECURITY], "UserID", &s, NULL, NULL);
+		x.provider = attr_value(c, a[TD_PA_EVENT_SOURCE], &s, NULL, NULL);
+	x.guid = attr_value(c, a[TD_PA_GUID], &s, NULL, NULL);
+	x.qualifiers = attr_value(c, a[TD_PA_QUALIFIERS], &s, NULL, NULL);
+	x.time = attr_value(c, a[TD_PA_SYSTEMTIME], &s, &x.ticks, &x.has_ticks);
+	x.activity = attr_value(c, a[TD_PA_ACTIVITY], &s, NULL, NULL);
+	x.pid = attr_value(c, a[TD_PA_PID], &s, NULL, NULL);
+	x.tid = attr_value(c, a[TD_PA_TID], &s, NULL, NULL);
+	x.user = attr_value(c, a[TD_PA_USER], &s, NULL, NULL);
 	if (!part_text(c, part[S_EVENTID], &s, &x.event_id) ||
 	    !part_text(c, part[S_VERSION], &s, &x.version) ||
 	    !part_text(c, part[S_LEVEL], &s, &x.level) ||
@@ -1373,23 +1406,19 @@ int td_evtx_direct(struct td_evtx_chunk *c, struct td_bytes in, struct td_xfield
 	if (rc)
 		return rc;
 	size_t first_data = f->n;
-	for (const struct td_xnode *k = event->children; k && !rc; k = k->next) {
-		if (k == sys || k->kind == TD_X_TEXT)
-			continue;
-		if (k->kind == TD_X_SUBST) {
-			struct piece pc;
-			if (!placeholder(c, k->subst, k->optional, &s, &pc))
-				return TD_E_FORMAT;
-			if (pc.binxml)
-				rc = nested_data(c, pc.binxml->data, f);
-			else if (pc.array)
-				return TD_E_FORMAT;
+	for (size_t i = 0; i < p->nevent && !rc; i++) {
+		const struct td_evtx_step *st = &p->event[i];
+		if (st->kind == TD_STEP_EVENTDATA) {
+			rc = data_fields(c, st, &s, f);
 			continue;
 		}
-		if (k->kind != TD_X_ELEMENT ||
-		    !td_str_eq_cstr(td_x_local_name(k->name), "EventData"))
+		if (st->kind != TD_STEP_SUBST)
 			return TD_E_FORMAT; /* UserData, RenderingInfo, ...: the tree path */
-		rc = data_fields(c, k, &s, f);
+		const struct td_xvalue *v = subst_value(c, st->node->subst, &s);
+		if (!v || subst_is_array(st->node, v))
+			return TD_E_FORMAT;
+		if (subst_is_binxml(st->node, v))
+			rc = nested_data(c, v->data, f);
 	}
 	if (rc || c->error)
 		return rc ? rc : TD_E_FORMAT;

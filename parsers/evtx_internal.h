@@ -26,6 +26,59 @@ struct td_xvalue {
 	struct td_bytes data;
 };
 
+/* The System attributes an event takes from its template (td_xsystem). */
+enum td_evtx_pattr {
+	TD_PA_PROVIDER_NAME, /* Provider@Name */
+	TD_PA_EVENT_SOURCE,  /* Provider@EventSourceName, when there is no Name */
+	TD_PA_GUID,          /* Provider@Guid */
+	TD_PA_QUALIFIERS,    /* EventID@Qualifiers */
+	TD_PA_SYSTEMTIME,    /* TimeCreated@SystemTime */
+	TD_PA_ACTIVITY,      /* Correlation@ActivityID */
+	TD_PA_PID,           /* Execution@ProcessID */
+	TD_PA_TID,           /* Execution@ThreadID */
+	TD_PA_USER,          /* Security@UserID */
+	TD_PA_COUNT
+};
+
+/* What td_evtx_direct() does with one child of Event, of EventData or of
+ * the root of a nested template. */
+enum td_evtx_step_kind {
+	TD_STEP_SUBST,     /* a substitution: its value decides (nested BinXML, array) */
+	TD_STEP_EVENTDATA, /* an EventData element: steps holds its children */
+	TD_STEP_FIELD,     /* an element inside EventData: one field */
+	TD_STEP_TREE,      /* anything else: the record needs the tree */
+};
+
+struct td_evtx_step {
+	enum td_evtx_step_kind kind;
+	const struct td_xnode *node;
+	const struct td_xattr *name;      /* TD_STEP_FIELD: its first "Name" attribute */
+	const struct td_evtx_step *steps; /* TD_STEP_EVENTDATA: one per child that counts */
+	size_t nsteps;
+};
+
+/* The parts of a template skeleton td_evtx_direct() reads, found once per
+ * template and chunk instead of once per record.  Pointers go into the
+ * skeleton; both live in the chunk's names arena. */
+struct td_evtx_plan {
+	const struct td_xnode *sys; /* Event/System; NULL: no Event or System */
+	const struct td_xnode *part[S_PARTS];
+	const struct td_xattr *attr[TD_PA_COUNT]; /* NULL: not in the template */
+	/* Event's children but System and text, when the template is a record. */
+	const struct td_evtx_step *event;
+	size_t nevent;
+	/* The root's children but text, when it is nested EventData. */
+	const struct td_evtx_step *root;
+	size_t nroot;
+};
+
+/* The plan of skeleton skel (a nameless root as skeleton() makes it), in a;
+ * NULL when a runs out of memory.  Mirrors the lookups td_evtx_direct()
+ * made per record: the first Event child of the root, its first System
+ * child, td_xevent_parts(), the first attribute of each name, and Event and
+ * EventData children by local name. */
+struct td_evtx_plan *td_evtx_plan_build(struct td_arena *a, const struct td_xnode *skel);
+
 /* State for one chunk (names and template offsets are chunk-relative). */
 struct td_evtx_chunk {
 	struct td_bytes chunk;     /* the 64 KiB chunk */
@@ -38,6 +91,7 @@ struct td_evtx_chunk {
 	 * with substitution placeholders) and instantiated per record. */
 	uint32_t skel_off[TD_EVTX_TEMPLATE_SLOTS];
 	struct td_xnode *skel[TD_EVTX_TEMPLATE_SLOTS]; /* NULL: cannot be a skeleton */
+	const struct td_evtx_plan *plan[TD_EVTX_TEMPLATE_SLOTS]; /* NULL: not built yet */
 	size_t nskel;
 	bool skeleton;             /* building a skeleton now */
 	struct td_arena *alloc;    /* where tree nodes go: arena or names_arena */
