@@ -98,13 +98,16 @@ size_t td_time_parse_fraction(struct td_str s, int64_t *ticks)
 	return i;
 }
 
-/* Writes v as exactly n decimal digits. */
-static void put_digits(char *out, int64_t v, int n)
+/* Writes v (< 100) as two decimal digits: a table and 32-bit arithmetic,
+ * because every EVTX record formats a time. */
+static void put2(char *out, unsigned v)
 {
-	for (int i = n - 1; i >= 0; i--) {
-		out[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
+	out[0] = pairs[2 * v];
+	out[1] = pairs[2 * v + 1];
 }
 
 size_t td_time_format(char *out, size_t cap, int64_t ticks, unsigned digits, enum td_zone zone)
@@ -118,23 +121,29 @@ size_t td_time_format(char *out, size_t cap, int64_t ticks, unsigned digits, enu
 		return 0;
 	}
 	/* Formatted by hand: event logs format millions of these. */
-	put_digits(out, y, 4);
+	put2(out, (unsigned)y / 100);
+	put2(out + 2, (unsigned)y % 100);
 	out[4] = '-';
-	put_digits(out + 5, mo, 2);
+	put2(out + 5, (unsigned)mo);
 	out[7] = '-';
-	put_digits(out + 8, d, 2);
+	put2(out + 8, (unsigned)d);
 	out[10] = 'T';
-	put_digits(out + 11, h, 2);
+	put2(out + 11, (unsigned)h);
 	out[13] = ':';
-	put_digits(out + 14, mi, 2);
+	put2(out + 14, (unsigned)mi);
 	out[16] = ':';
-	put_digits(out + 17, s, 2);
+	put2(out + 17, (unsigned)s);
 	size_t len = 19;
 	if (digits > 7)
 		digits = 7;
 	if (digits) {
-		char f[7];
-		put_digits(f, frac, 7);
+		char f[8];
+		unsigned v = (unsigned)frac; /* 0 .. 9999999 */
+		f[0] = (char)('0' + v / 1000000);
+		v %= 1000000;
+		put2(f + 1, v / 10000);
+		put2(f + 3, v / 100 % 100);
+		put2(f + 5, v % 100);
 		out[len++] = '.';
 		for (unsigned i = 0; i < digits; i++)
 			out[len++] = f[i];

@@ -1,5 +1,6 @@
 /* Unit tests for core/: byte reader, buffers, arena, strings, time. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -196,6 +197,65 @@ START_TEST(time_civil_roundtrip)
 }
 END_TEST
 
+/* td_time_format by snprintf, as it was written before it was formatted by
+ * hand: the two must agree on every value. */
+static size_t printf_format(char *out, size_t cap, int64_t ticks, unsigned digits,
+			    enum td_zone zone)
+{
+	int y, mo, d, h, mi, s;
+	int64_t frac;
+	td_time_to_civil(ticks, &y, &mo, &d, &h, &mi, &s, &frac);
+	if (cap < 40 || y < 0 || y > 9999) {
+		if (cap)
+			out[0] = '\0';
+		return 0;
+	}
+	int n = snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, s);
+	char f[24];
+	snprintf(f, sizeof(f), "%07lld", (long long)frac);
+	if (digits)
+		n += snprintf(out + n, cap - (size_t)n, ".%.*s", digits > 7 ? 7 : (int)digits, f);
+	if (zone == TD_ZONE_UTC)
+		out[n++] = 'Z';
+	out[n] = '\0';
+	return (size_t)n;
+}
+
+START_TEST(time_format_matches_printf)
+{
+	int64_t edges[] = { 0, -1, 1, INT64_MAX, INT64_MIN, td_time_from_filetime(0),
+			    td_time_from_filetime(UINT64_MAX), 9999999, -9999999, 10000000,
+			    /* 9999-12-31T23:59:59.9999999 and the tick after it */
+			    INT64_C(2534023007999999999), INT64_C(2534023008000000000),
+			    /* 0000-01-01 and the tick before it */
+			    INT64_C(-621672192000000000), INT64_C(-621672192000000001) };
+	uint64_t x = 88172645463325252u;
+	for (size_t i = 0; i < 200000; i++) {
+		int64_t t;
+		if (i < sizeof(edges) / sizeof(edges[0])) {
+			t = edges[i];
+		} else {
+			/* xorshift: ticks all over the range, then FILETIMEs of recent years */
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			t = i % 2 ? (int64_t)x : td_time_from_filetime(x % (UINT64_C(1) << 58));
+		}
+		for (unsigned digits = 0; digits <= 8; digits += 1 + (i % 3 != 0) * 3) {
+			enum td_zone zone = (enum td_zone)(i % 3);
+			char want[48], got[48];
+			size_t wn = printf_format(want, 44, t, digits, zone);
+			size_t gn = td_time_format(got, 44, t, digits, zone);
+			ck_assert_msg(wn == gn && strcmp(want, got) == 0, "ticks %lld digits %u: %s vs %s",
+				      (long long)t, digits, want, got);
+		}
+	}
+	char small[39] = "x";
+	ck_assert_uint_eq(td_time_format(small, sizeof(small), 0, 7, TD_ZONE_UTC), 0);
+	ck_assert_str_eq(small, "");
+}
+END_TEST
+
 START_TEST(time_iso8601)
 {
 	struct td_time t;
@@ -362,6 +422,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, str_dup);
 	tcase_add_test(tc, lines_split);
 	tcase_add_test(tc, time_civil_roundtrip);
+	tcase_add_test(tc, time_format_matches_printf);
 	tcase_add_test(tc, time_iso8601);
 	tcase_add_test(tc, diag_caps);
 	suite_add_tcase(s, tc);
