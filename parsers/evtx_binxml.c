@@ -319,18 +319,25 @@ static struct td_str guid_text(struct td_evtx_chunk *c, const uint8_t *p)
 	return td_str_make(out, n);
 }
 
-/* Integers in decimal without printf (they are most of the values). */
+/* Integers in decimal without printf (they are most of the values),
+ * written straight into the arena once their length is known. */
 static struct td_str udigits(struct td_evtx_chunk *c, uint64_t v, bool neg)
 {
-	char tmp[24];
-	size_t n = sizeof(tmp);
+	size_t len = neg ? 2 : 1;
+	for (uint64_t t = v; t >= 10; t /= 10)
+		len++;
+	char *out = td_arena_alloc(&c->arena, len + 1);
+	if (!out)
+		return td_str_make(NULL, 0);
+	out[len] = '\0';
+	char *p = out + len;
 	do {
-		tmp[--n] = (char)('0' + v % 10);
+		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
 	if (neg)
-		tmp[--n] = '-';
-	return td_arena_strdup(&c->arena, td_str_make(tmp + n, sizeof(tmp) - n));
+		*--p = '-';
+	return td_str_make(out, len);
 }
 
 static struct td_str udecimal(struct td_evtx_chunk *c, uint64_t v)
@@ -415,11 +422,13 @@ static struct td_str item_text(struct td_evtx_chunk *c, uint8_t type, struct td_
 		int64_t t = td_time_from_filetime(ft);
 		*ticks = t;
 		*has_ticks = true;
-		char iso[48];
-		size_t n = td_time_format(iso, sizeof(iso) - 4, t, 7, TD_ZONE_NONE);
+		char *iso = td_arena_alloc(&c->arena, 48);
+		if (!iso)
+			return td_str_make(NULL, 0);
+		size_t n = td_time_format(iso, 44, t, 7, TD_ZONE_NONE);
 		/* Windows prints nanoseconds: seven digits and "00". */
 		memcpy(iso + n, "00Z", 4);
-		return printed(c, iso, (int)n + 3);
+		return td_str_make(iso, n + 3);
 	}
 	case VT_SYSTEMTIME: {
 		int f[8];
