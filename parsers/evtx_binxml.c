@@ -67,6 +67,7 @@ void td_evtx_chunk_reset(struct td_evtx_chunk *c, struct td_bytes chunk, uint64_
 	c->chunk = chunk;
 	c->file_offset = file_offset;
 	memset(c->name_off, 0, sizeof(c->name_off));
+	memset(c->skel_hash, 0, sizeof(c->skel_hash));
 	c->nskel = 0;
 	c->skeleton = false;
 	c->alloc = &c->arena;
@@ -220,6 +221,16 @@ static size_t fixed_size(uint8_t type)
 
 static uint64_t le(const uint8_t *p, size_t n)
 {
+	/* The usual sizes spelled out: the compiler makes each one load. */
+	switch (n) {
+	case 2:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8;
+	case 4:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+		       (uint64_t)p[3] << 24;
+	case 8:
+		return le(p, 4) | le(p + 4, 4) << 32;
+	}
 	uint64_t v = 0;
 	for (size_t i = n; i-- > 0;)
 		v = v << 8 | p[i];
@@ -284,19 +295,23 @@ static struct td_str sid_text(struct td_evtx_chunk *c, struct td_bytes b)
 	return td_arena_strdup(&c->arena, td_str_make(tmp, n));
 }
 
-/* "0x" and lower-case hex digits without leading zeros, as Windows prints. */
+/* "0x" and lower-case hex digits without leading zeros, as Windows prints
+ * (Keywords in every record), straight into the arena. */
 static struct td_str hex_number(struct td_evtx_chunk *c, uint64_t v)
 {
 	static const char lower[] = "0123456789abcdef";
-	char tmp[20];
-	size_t n = sizeof(tmp);
-	do {
-		tmp[--n] = lower[v & 15];
-		v >>= 4;
-	} while (v);
-	tmp[--n] = 'x';
-	tmp[--n] = '0';
-	return td_arena_strdup(&c->arena, td_str_make(tmp + n, sizeof(tmp) - n));
+	size_t len = 3;
+	for (uint64_t t = v; t >= 16; t >>= 4)
+		len++;
+	char *out = td_arena_alloc(&c->arena, len + 1);
+	if (!out)
+		return td_str_make(NULL, 0);
+	out[0] = '0';
+	out[1] = 'x';
+	out[len] = '\0';
+	for (size_t i = len; i-- > 2; v >>= 4)
+		out[i] = lower[v & 15];
+	return td_str_make(out, len);
 }
 
 /* {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}: the first three groups little-endian. */
@@ -902,9 +917,12 @@ static bool parse_element(struct td_evtx_chunk *c, struct td_bytes *in, struct t
  * per record); TD_EVTX_TEMPLATE_SLOTS when the cache is full. */
 static size_t skeleton_slot(struct td_evtx_chunk *c, uint32_t def_off, struct td_bytes def)
 {
-	for (size_t i = 0; i < c->nskel; i++)
-		if (c->skel_off[i] == def_off)
-			return i;
+	/* Every record looks its template up (twice with nested EventData):
+	 * hashed, not a scan of up to 256 slots. */
+	size_t h = (uint32_t)(def_off * 2654435761u) % TD_EVTX_SKEL_HASH;
+	for (; c->skel_hash[h]; h = (h + 1) % TD_EVTX_SKEL_HASH)
+		if (c->skel_off[c->skel_hash[h] - 1] == def_off)
+			return c->skel_hash[h] - 1u;
 	if (c->nskel == TD_EVTX_TEMPLATE_SLOTS)
 		return TD_EVTX_TEMPLATE_SLOTS;
 	size_t work = c->work;
@@ -923,6 +941,7 @@ static size_t skeleton_slot(struct td_evtx_chunk *c, uint32_t def_off, struct td
 	c->skel_off[c->nskel] = def_off;
 	c->skel[c->nskel] = ok ? root : NULL;
 	c->plan[c->nskel] = NULL;
+	c->skel_hash[h] = (uint16_t)(c->nskel + 1); /* building a skeleton adds none */
 	return c->nskel++;
 }
 
@@ -1236,14 +1255,21 @@ static bool skel_text(struct td_evtx_chunk *c, const struct td_xnode *k, const s
 		if (p->kind == TD_X_TEXT) {
 			t = p->text;
 		} else if (p->kind == TD_X_SUBST) {
-			struct piece pc;
-			if (!placeholder(c, p->subst, p->optional, s, &pc))
+			/* subst_piece() without a piece: this runs for most values. */
+			const struct td_xvalue *v = subst_value(c, p->subst, s);
+			if (!v)
 				return false;
-			if (pc.binxml || pc.array)
+			if (no_value(v, p->optional)) {
+				if (p->optional)
+					continue;
+				t = td_str_make(NULL, 0);
+			} else if (v->type == VT_BINXML || (v->type & VT_ARRAY)) {
 				return false;
-			if (pc.null_optional)
-				continue;
-			t = pc.text;
+			} else {
+				int64_t ticks;
+				bool has_ticks = false;
+				t = item_text(c, v->type, v->data, &ticks, &has_ticks);
+			}
 		} else {
 			return false;
 		}
@@ -1264,18 +1290,21 @@ static struct td_str attr_value(struct td_evtx_chunk *c, const struct td_xattr *
 		return td_str_make(NULL, 0);
 	if (!a->subst)
 		return a->value;
-	struct piece pc;
-	if (!placeholder(c, a->subst, a->optional, s, &pc))
+	const struct td_xvalue *v = subst_value(c, a->subst, s);
+	if (!v)
 		return td_str_make(NULL, 0);
-	if (pc.binxml)
-		pc.text = hex_bytes(c, pc.binxml->data);
-	if (pc.null_optional && !pc.text.len)
-		return td_str_make(NULL, 0);
-	if (pc.has_ticks && ticks) {
-		*ticks = pc.ticks;
+	if (no_value(v, a->optional))
+		return a->optional ? td_str_make(NULL, 0) : td_str_make("", 0);
+	int64_t t = 0;
+	bool has = false;
+	/* Nested XML inside an attribute: its bytes as hex, as the tree keeps it. */
+	struct td_str text = v->type == VT_BINXML ? hex_bytes(c, v->data)
+						  : td_evtx_value_text(c, v, &t, &has);
+	if (has && ticks) {
+		*ticks = t;
 		*has_ticks = true;
 	}
-	return pc.text.p ? pc.text : td_str_make("", 0);
+	return text.p ? text : td_str_make("", 0);
 }
 
 /* Whether the element keeps an attribute for these values: all but null

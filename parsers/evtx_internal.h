@@ -19,6 +19,7 @@
 #define TD_EVTX_MAX_VALUES 1024     /* substitution values per template instance */
 #define TD_EVTX_NAME_SLOTS 2048     /* name cache entries per chunk */
 #define TD_EVTX_TEMPLATE_SLOTS 256  /* template definitions cached per chunk */
+#define TD_EVTX_SKEL_HASH 512       /* > slots: a probe always ends at a free entry */
 
 /* A substitution value of a template instance. */
 struct td_xvalue {
@@ -92,6 +93,7 @@ struct td_evtx_chunk {
 	uint32_t skel_off[TD_EVTX_TEMPLATE_SLOTS];
 	struct td_xnode *skel[TD_EVTX_TEMPLATE_SLOTS]; /* NULL: cannot be a skeleton */
 	const struct td_evtx_plan *plan[TD_EVTX_TEMPLATE_SLOTS]; /* NULL: not built yet */
+	uint16_t skel_hash[TD_EVTX_SKEL_HASH]; /* slot + 1 by definition offset, 0: free */
 	size_t nskel;
 	bool skeleton;             /* building a skeleton now */
 	struct td_arena *alloc;    /* where tree nodes go: arena or names_arena */
