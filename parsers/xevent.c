@@ -448,22 +448,28 @@ int td_xevent_system(const struct td_xsystem *x, struct td_xfields *f, struct td
 		ev->record = v;
 	ev->host = td_str_trim(x->computer);
 	ev->channel = td_str_trim(x->channel);
+	/* Names with their lengths: this runs for every record. */
 	const struct {
 		struct td_str value;
 		bool trim;
-		const char *as;
+		struct td_str as;
 	} plain[] = {
-		{ x->qualifiers, false, "Qualifiers" }, { x->version, true, "Version" },
-		{ x->task, true, "Task" },		 { x->opcode, true, "Opcode" },
-		{ x->keywords, true, "Keywords" },	 { x->pid, false, "ProcessID" },
-		{ x->tid, false, "ThreadID" },		 { x->user, false, "UserID" },
-		{ x->activity, false, "ActivityID" },	 { x->guid, false, "ProviderGuid" },
+		{ x->qualifiers, false, TD_STR_LIT("Qualifiers") },
+		{ x->version, true, TD_STR_LIT("Version") },
+		{ x->task, true, TD_STR_LIT("Task") },
+		{ x->opcode, true, TD_STR_LIT("Opcode") },
+		{ x->keywords, true, TD_STR_LIT("Keywords") },
+		{ x->pid, false, TD_STR_LIT("ProcessID") },
+		{ x->tid, false, TD_STR_LIT("ThreadID") },
+		{ x->user, false, TD_STR_LIT("UserID") },
+		{ x->activity, false, TD_STR_LIT("ActivityID") },
+		{ x->guid, false, TD_STR_LIT("ProviderGuid") },
 	};
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
 		struct td_str val = plain[i].trim ? td_str_trim(plain[i].value) : plain[i].value;
 		if (!val.p || !val.len)
 			continue;
-		int rc = td_xfields_add(f, td_str_cstr(plain[i].as), val);
+		int rc = td_xfields_add(f, plain[i].as, val);
 		if (rc)
 			return rc;
 	}
