@@ -296,22 +296,23 @@ static struct td_str sid_text(struct td_evtx_chunk *c, struct td_bytes b)
 }
 
 /* "0x" and lower-case hex digits without leading zeros, as Windows prints
- * (Keywords in every record), straight into the arena. */
+ * (Keywords in every record): written backwards straight into the arena,
+ * the text ends where the allocation does. */
 static struct td_str hex_number(struct td_evtx_chunk *c, uint64_t v)
 {
 	static const char lower[] = "0123456789abcdef";
-	size_t len = 3;
-	for (uint64_t t = v; t >= 16; t >>= 4)
-		len++;
-	char *out = td_arena_alloc(&c->arena, len + 1);
+	char *out = td_arena_alloc(&c->arena, 24);
 	if (!out)
 		return td_str_make(NULL, 0);
-	out[0] = '0';
-	out[1] = 'x';
-	out[len] = '\0';
-	for (size_t i = len; i-- > 2; v >>= 4)
-		out[i] = lower[v & 15];
-	return td_str_make(out, len);
+	char *end = out + 23, *p = end;
+	*p = '\0';
+	do {
+		*--p = lower[v & 15];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
+	return td_str_make(p, (size_t)(end - p));
 }
 
 /* {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}: the first three groups little-endian. */
@@ -335,24 +336,22 @@ static struct td_str guid_text(struct td_evtx_chunk *c, const uint8_t *p)
 }
 
 /* Integers in decimal without printf (they are most of the values),
- * written straight into the arena once their length is known. */
+ * written backwards straight into the arena as hex_number() does (20
+ * digits and a sign at most). */
 static struct td_str udigits(struct td_evtx_chunk *c, uint64_t v, bool neg)
 {
-	size_t len = neg ? 2 : 1;
-	for (uint64_t t = v; t >= 10; t /= 10)
-		len++;
-	char *out = td_arena_alloc(&c->arena, len + 1);
+	char *out = td_arena_alloc(&c->arena, 24);
 	if (!out)
 		return td_str_make(NULL, 0);
-	out[len] = '\0';
-	char *p = out + len;
+	char *end = out + 23, *p = end;
+	*p = '\0';
 	do {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
 	if (neg)
 		*--p = '-';
-	return td_str_make(out, len);
+	return td_str_make(p, (size_t)(end - p));
 }
 
 static struct td_str udecimal(struct td_evtx_chunk *c, uint64_t v)
