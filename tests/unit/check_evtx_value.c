@@ -1,11 +1,13 @@
 /* Unit tests for the text of EVTX substitution values (td_evtx_value_text
  * in parsers/evtx_binxml.c): numbers, hex numbers and FILETIMEs are
- * formatted by hand and must read exactly as printf would write them. */
+ * formatted by hand and must read exactly as printf would write them;
+ * strings copy ASCII directly and must read as the decoder makes them. */
 #include <check.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "encoding.h"
 #include "evtx_internal.h"
 #include "timeutil.h"
 
@@ -122,6 +124,50 @@ START_TEST(filetime_as_printf)
 }
 END_TEST
 
+/* Strings: UTF-16LE up to the first NUL unit, as the decoder converts it
+ * whole; the copy of the leading ASCII units must hand over to the decoder
+ * at the right unit wherever the first other unit is. */
+START_TEST(strings_as_decoder)
+{
+	static const uint16_t pool[] = { 'a', 'Z', '0', ' ', 0x7f, 0x80, 0xe9, 0x100, 0x20ac,
+					 0xd83d, 0xde00, 0xdc00, 0xfffd, 0x4100, 0x0041, 0 };
+	uint64_t x = 0xa4093822299f31d0u;
+	uint8_t raw[2 * 40 + 1];
+	char want[40 * 3 + 8];
+	for (size_t i = 0; i < 50000; i++) {
+		size_t len = next(&x) % sizeof(raw);
+		/* mostly ASCII, with one odd unit somewhere, or anything */
+		bool ascii = i % 4 != 0;
+		for (size_t k = 0; k + 1 < len; k += 2) {
+			uint16_t u = ascii ? (uint16_t)(0x20 + next(&x) % 0x5f)
+					   : pool[next(&x) % (sizeof(pool) / sizeof(pool[0]))];
+			raw[k] = (uint8_t)u;
+			raw[k + 1] = (uint8_t)(u >> 8);
+		}
+		if (ascii && len >= 2) {
+			size_t k = (next(&x) % (len / 2)) * 2;
+			uint16_t u = pool[next(&x) % (sizeof(pool) / sizeof(pool[0]))];
+			raw[k] = (uint8_t)u;
+			raw[k + 1] = (uint8_t)(u >> 8);
+		}
+		if (len % 2)
+			raw[len - 1] = 'x';
+		size_t end = 0;
+		while (end + 1 < len && (raw[end] || raw[end + 1]))
+			end += 2;
+		size_t iu, ou;
+		td_decode(TD_ENC_UTF16LE, td_bytes_make(raw, end), true, want, sizeof(want), &iu, &ou);
+		want[ou] = '\0';
+		struct td_xvalue v = { 0x01, td_bytes_make(raw, len) };
+		int64_t ticks;
+		bool has = false;
+		expect(td_evtx_value_text(chunk, &v, &ticks, &has), want);
+		if (i % 64 == 0)
+			td_arena_reset(&chunk->arena);
+	}
+}
+END_TEST
+
 Suite *evtx_value_suite(void)
 {
 	Suite *s = suite_create("evtx_value");
@@ -129,6 +175,7 @@ Suite *evtx_value_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, integers_as_printf);
 	tcase_add_test(tc, filetime_as_printf);
+	tcase_add_test(tc, strings_as_decoder);
 	suite_add_tcase(s, tc);
 	return s;
 }
