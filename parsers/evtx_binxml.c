@@ -57,7 +57,8 @@ enum {
 void td_evtx_chunk_init(struct td_evtx_chunk *c)
 {
 	memset(c, 0, sizeof(*c));
-	td_arena_init(&c->names_arena, (size_t)1 << 22);
+	td_arena_init(&c->names_arena, TD_EVTX_NAMES_ARENA);
+	td_arena_init(&c->plan_arena, TD_EVTX_PLAN_ARENA);
 	td_arena_init(&c->arena, (size_t)64 << 20);
 	c->alloc = &c->arena;
 }
@@ -72,12 +73,14 @@ void td_evtx_chunk_reset(struct td_evtx_chunk *c, struct td_bytes chunk, uint64_
 	c->skeleton = false;
 	c->alloc = &c->arena;
 	td_arena_reset(&c->names_arena);
+	td_arena_reset(&c->plan_arena);
 	td_arena_reset(&c->arena);
 }
 
 void td_evtx_chunk_release(struct td_evtx_chunk *c)
 {
 	td_arena_release(&c->names_arena);
+	td_arena_release(&c->plan_arena);
 	td_arena_release(&c->arena);
 }
 
@@ -961,7 +964,7 @@ static const struct td_evtx_plan *plan_of(struct td_evtx_chunk *c, uint32_t def_
 	if (i == TD_EVTX_TEMPLATE_SLOTS || !c->skel[i])
 		return NULL;
 	if (!c->plan[i])
-		c->plan[i] = td_evtx_plan_build(&c->names_arena, c->skel[i]);
+		c->plan[i] = td_evtx_plan_build(&c->plan_arena, c->skel[i]);
 	return c->plan[i];
 }
 

@@ -20,6 +20,8 @@
 #define TD_EVTX_NAME_SLOTS 2048     /* name cache entries per chunk */
 #define TD_EVTX_TEMPLATE_SLOTS 256  /* template definitions cached per chunk */
 #define TD_EVTX_SKEL_HASH 512       /* > slots: a probe always ends at a free entry */
+#define TD_EVTX_NAMES_ARENA ((size_t)4 << 20) /* names and skeletons per chunk */
+#define TD_EVTX_PLAN_ARENA ((size_t)5 << 20)  /* plans per chunk */
 
 /* A substitution value of a template instance. */
 struct td_xvalue {
@@ -93,6 +95,11 @@ struct td_evtx_chunk {
 	uint32_t skel_off[TD_EVTX_TEMPLATE_SLOTS];
 	struct td_xnode *skel[TD_EVTX_TEMPLATE_SLOTS]; /* NULL: cannot be a skeleton */
 	const struct td_evtx_plan *plan[TD_EVTX_TEMPLATE_SLOTS]; /* NULL: not built yet */
+	/* Plans have their own arena so that they never take the room of
+	 * names and skeletons.  A plan has at most one step (40 bytes) per
+	 * skeleton node (over 100) and a few hundred bytes besides, so its cap
+	 * is not reached while the skeletons fit in theirs. */
+	struct td_arena plan_arena;
 	uint16_t skel_hash[TD_EVTX_SKEL_HASH]; /* slot + 1 by definition offset, 0: free */
 	size_t nskel;
 	bool skeleton;             /* building a skeleton now */
