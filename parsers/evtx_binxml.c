@@ -1362,9 +1362,8 @@ static int data_fields(struct td_evtx_chunk *c, const struct td_evtx_step *ed,
 			return TD_E_FORMAT;
 		if (only_null && !value.len && !skel_any_attr(c, k, s))
 			continue; /* the tree leaves such an element out */
-		int rc = td_xevent_data_field(&c->arena, f, k->name,
-					      attr_value(c, ed->steps[i].name, s, NULL, NULL), value,
-					      &unnamed);
+		struct td_str name = attr_value(c, ed->steps[i].name, s, NULL, NULL);
+		int rc = td_xevent_data_field(&c->arena, f, k->name, name, value, &unnamed);
 		if (rc)
 			return rc;
 	}

@@ -246,8 +246,9 @@ START_TEST(time_format_matches_printf)
 			char want[48], got[48];
 			size_t wn = printf_format(want, 44, t, digits, zone);
 			size_t gn = td_time_format(got, 44, t, digits, zone);
-			ck_assert_msg(wn == gn && strcmp(want, got) == 0, "ticks %lld digits %u: %s vs %s",
-				      (long long)t, digits, want, got);
+			ck_assert_msg(wn == gn && strcmp(want, got) == 0,
+				      "ticks %lld digits %u: %s vs %s", (long long)t, digits, want,
+				      got);
 		}
 	}
 	char small[39] = "x";

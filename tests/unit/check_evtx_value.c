@@ -98,7 +98,10 @@ START_TEST(filetime_as_printf)
 	uint64_t x = 0x13198a2e03707344u;
 	char want[64];
 	for (size_t i = 0; i < 20000; i++) {
-		uint64_t ft = i == 0 ? 0 : i == 1 ? UINT64_MAX : next(&x) % (UINT64_C(1) << (50 + i % 14));
+		/* 0, the largest, then times up to far past the year 9999 */
+		uint64_t ft = next(&x) % (UINT64_C(1) << (50 + i % 14));
+		if (i < 2)
+			ft = i ? UINT64_MAX : 0;
 		int64_t t = td_time_from_filetime(ft);
 		int y, mo, d, h, mi, s;
 		int64_t frac;
@@ -106,8 +109,9 @@ START_TEST(filetime_as_printf)
 		if (y < 0 || y > 9999)
 			snprintf(want, sizeof(want), "00Z"); /* no date: what it always printed */
 		else
-			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%07" PRId64 "00Z",
-				 y, mo, d, h, mi, s, frac);
+			snprintf(want, sizeof(want),
+				 "%04d-%02d-%02dT%02d:%02d:%02d.%07" PRId64 "00Z", y, mo, d, h,
+				 mi, s, frac);
 		struct td_xvalue v;
 		uint8_t raw[8];
 		for (int k = 0; k < 8; k++)
@@ -156,7 +160,8 @@ START_TEST(strings_as_decoder)
 		while (end + 1 < len && (raw[end] || raw[end + 1]))
 			end += 2;
 		size_t iu, ou;
-		td_decode(TD_ENC_UTF16LE, td_bytes_make(raw, end), true, want, sizeof(want), &iu, &ou);
+		td_decode(TD_ENC_UTF16LE, td_bytes_make(raw, end), true, want, sizeof(want), &iu,
+			  &ou);
 		want[ou] = '\0';
 		struct td_xvalue v = { 0x01, td_bytes_make(raw, len) };
 		int64_t ticks;
