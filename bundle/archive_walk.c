@@ -322,7 +322,9 @@ void *td_archive_member_keep(const struct td_archive_member *m, size_t *cap)
 		memset(b, 0, sizeof(*b));
 		return p;
 	}
-	void *p = td_bufpool_get(m->pool_, m->data.len, 0, cap);
+	/* Never waits: the walk may hold the whole budget in the archive this
+	 * member came from, and it cannot go on until the callback returns. */
+	void *p = td_bufpool_get(m->pool_, m->data.len, SIZE_MAX, cap);
 	if (p && m->data.len)
 		memcpy(p, m->data.p, m->data.len);
 	return p;

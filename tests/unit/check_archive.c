@@ -9,6 +9,7 @@
 
 #include "arcwrite.h"
 #include "archive_walk.h"
+#include "bufpool.h"
 
 /* What the walk handed over, copied. */
 struct got {
@@ -549,6 +550,59 @@ START_TEST(zip_names_code_page_437)
 }
 END_TEST
 
+struct kept {
+	struct td_bufpool *pool;
+	size_t n;
+	char last[64];
+};
+
+/* Keeps every member as a parsing job would, and gives it back. */
+static int keep_member(const struct td_archive_member *m, void *user)
+{
+	struct kept *k = user;
+	if (!td_archive_member_has_data(m))
+		return 0;
+	size_t cap;
+	void *p = td_archive_member_keep(m, &cap);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_ge(cap, m->data.len);
+	snprintf(k->last, sizeof(k->last), "%s", m->path);
+	k->n++;
+	td_bufpool_give(k->pool, p, cap);
+	return 0;
+}
+
+/* Members kept out of a pool whose budget the archive around them already
+ * takes: an empty member (kept as a copy) and a large one are both served,
+ * and the walk ends (it used to wait for buffers only the walk held). */
+START_TEST(pool_budget_nested_archive)
+{
+	char big[1500];
+	memset(big, 'b', sizeof(big));
+	big[sizeof(big) - 1] = '\0';
+	const struct td_aw_file inner[] = {
+		{ "e.log", "", 0, false },
+		{ "b.log", big, 0, false },
+	};
+	size_t l1, l2;
+	unsigned char *a1 = td_aw_build("zip", NULL, "zip:compression=store", NULL, inner, 2, &l1);
+	ck_assert_uint_gt(l1, 1000);
+	const struct td_aw_file outer[] = { { "inner.zip", a1, l1, false } };
+	unsigned char *a2 = td_aw_build("zip", NULL, "zip:compression=store", NULL, outer, 1, &l2);
+	struct td_archive_limits lim = defaults();
+	struct kept k = { td_bufpool_new(1000), 0, "" };
+	lim.pool = k.pool;
+	ck_assert_int_eq(td_archive_walk(td_bytes_make(a2, l2), "o.zip", &lim, keep_member, &k),
+			 TD_OK);
+	ck_assert_uint_eq(k.n, 2);
+	ck_assert_str_eq(k.last, "o.zip!/inner.zip!/b.log");
+	ck_assert_uint_eq(td_bufpool_used(k.pool), 0);
+	td_bufpool_free(k.pool);
+	free(a1);
+	free(a2);
+}
+END_TEST
+
 START_TEST(encrypted_member)
 {
 	const struct td_aw_file f[] = {
@@ -853,6 +907,7 @@ static void add_cases(Suite *s, const char *name, void (*fixture)(void), bool ho
 		tcase_add_test(tc, member_count);
 		tcase_add_test(tc, hostile_names);
 		tcase_add_test(tc, zip_names_code_page_437);
+		tcase_add_test(tc, pool_budget_nested_archive);
 		tcase_add_test(tc, encrypted_member);
 		tcase_add_loop_test(tc, truncations, 0, sizeof(cut_kinds) / sizeof(cut_kinds[0]));
 		tcase_add_test(tc, truncated_zip_keeps_members);
