@@ -79,71 +79,28 @@ START_TEST(litset_matches_brute_force)
 }
 END_TEST
 
-/* Many short literals (more leading pairs than the vector pass takes, so
- * the scalar short tables are used), non-letters and mixed case. */
-START_TEST(litset_many_short_literals)
+/* Scans `rounds` pseudo-random texts of every length below max_len, drawn
+ * from alphabet, with one of the literals planted (in either case) at about
+ * one position in `every`, and checks each literal's hit against a plain
+ * case-folding search. */
+static void check_planted(const char *const *lits, size_t nl, const char *alphabet,
+			  unsigned seed, int rounds, size_t max_len, unsigned every)
 {
-	char lits[40][8];
-	struct td_litset *ls = td_litset_new();
-	for (int i = 0; i < 40; i++) {
-		snprintf(lits[i], sizeof(lits[i]), "%c%c%dx", "[0aZ-"[i % 5], 'a' + i, i);
-		ck_assert_int_ge(td_litset_add(ls, td_str_cstr(lits[i])), 0);
-	}
-	ck_assert_int_eq(td_litset_add(ls, TD_STR_LIT("longer literal here")), 40);
-	ck_assert_int_eq(td_litset_compile(ls), TD_OK);
-	struct td_litscan sc;
-	ck_assert_int_eq(td_litscan_init(&sc, ls), TD_OK);
-	unsigned seed = 99;
-	char text[200];
-	for (int round = 0; round < 5000; round++) {
-		size_t n = (size_t)(round % 120);
-		for (size_t i = 0; i < n; i++) {
-			seed = seed * 1103515245u + 12345u;
-			unsigned r = seed >> 16;
-			if (r % 23 == 0 && i + 6 < n) {
-				const char *l = lits[r % 40];
-				for (size_t k = 0; l[k] && i < n; k++)
-					text[i++] = (char)((r & 1) && l[k] >= 'a' && l[k] <= 'z' ? l[k] - 32 : l[k]);
-				i--;
-				continue;
-			}
-			text[i] = "[0aZz-xX1234 bcdefg"[r % 19];
-		}
-		td_litset_scan(ls, td_str_make(text, n), &sc);
-		for (int k = 0; k < 40; k++) {
-			bool want = td_str_ifind(td_str_make(text, n), td_str_cstr(lits[k])) >= 0;
-			ck_assert_msg(found(&sc, k) == want, "literal %s in %.*s", lits[k], (int)n, text);
-		}
-	}
-	td_litscan_release(&sc);
-	td_litset_free(ls);
-}
-END_TEST
-
-/* Short literals of the kinds the signatures key on (error codes in
- * decimal and hex, short words, a bracketed code), few enough for the
- * vector pass (its nibble buckets, on AVX2), in texts long enough for
- * several 32-byte steps and every tail length. */
-START_TEST(litset_short_codes_vector_pass)
-{
-	const char *lits[] = { "10054", "0x2746", "12002", "12029", "12030", "0x2ee2", "0x2efd",
-			       "5023",  "0x139f", "[10054]", "azure", "ccmhttp", "driver", "mabs",
-			       "mars",  "12175", "-2147023584" };
-	size_t nl = sizeof(lits) / sizeof(lits[0]);
 	struct td_litset *ls = td_litset_new();
 	for (size_t i = 0; i < nl; i++)
 		ck_assert_int_eq(td_litset_add(ls, td_str_cstr(lits[i])), (int)i);
 	ck_assert_int_eq(td_litset_compile(ls), TD_OK);
 	struct td_litscan sc;
 	ck_assert_int_eq(td_litscan_init(&sc, ls), TD_OK);
-	unsigned seed = 777;
-	char text[300];
-	for (int round = 0; round < 20000; round++) {
-		size_t n = (size_t)(round % 290);
+	size_t na = strlen(alphabet);
+	char text[512];
+	ck_assert_uint_le(max_len, sizeof(text));
+	for (int round = 0; round < rounds; round++) {
+		size_t n = (size_t)round % max_len;
 		for (size_t i = 0; i < n; i++) {
 			seed = seed * 1103515245u + 12345u;
 			unsigned r = seed >> 16;
-			if (r % 29 == 0 && i + 12 < n) {
+			if (r % every == 0 && i + 12 < n) {
 				const char *l = lits[r % nl];
 				for (size_t k = 0; l[k] && i < n; k++)
 					text[i++] = (char)((r & 2) && l[k] >= 'a' && l[k] <= 'z' ? l[k] - 32
@@ -151,7 +108,7 @@ START_TEST(litset_short_codes_vector_pass)
 				i--;
 				continue;
 			}
-			text[i] = "0123456789xXaAbBeEfF[]-: mMrRsSzZuUdD"[r % 37];
+			text[i] = alphabet[r % na];
 		}
 		td_litset_scan(ls, td_str_make(text, n), &sc);
 		for (size_t k = 0; k < nl; k++) {
@@ -162,6 +119,35 @@ START_TEST(litset_short_codes_vector_pass)
 	}
 	td_litscan_release(&sc);
 	td_litset_free(ls);
+}
+
+/* Many short literals (more leading pairs than the vector pass takes, so
+ * the scalar short tables are used), non-letters and mixed case. */
+START_TEST(litset_many_short_literals)
+{
+	char lits[40][8];
+	const char *p[41];
+	for (int i = 0; i < 40; i++) {
+		snprintf(lits[i], sizeof(lits[i]), "%c%c%dx", "[0aZ-"[i % 5], 'a' + i, i);
+		p[i] = lits[i];
+	}
+	p[40] = "longer literal here";
+	check_planted(p, 41, "[0aZz-xX1234 bcdefg", 99, 5000, 120, 23);
+}
+END_TEST
+
+/* Short literals of the kinds the signatures key on (error codes in
+ * decimal and hex, short words, a bracketed code), few enough for the
+ * vector pass (its nibble buckets, on AVX2), in texts long enough for
+ * several 32-byte steps and every tail length. */
+START_TEST(litset_short_codes_vector_pass)
+{
+	static const char *const lits[] = { "10054",  "0x2746", "12002",   "12029", "12030",
+					    "0x2ee2", "0x2efd", "5023",    "0x139f", "[10054]",
+					    "azure",  "ccmhttp", "driver", "mabs",   "mars",
+					    "12175",  "-2147023584" };
+	check_planted(lits, sizeof(lits) / sizeof(lits[0]), "0123456789xXaAbBeEfF[]-: mMrRsSzZuUdD",
+		      777, 20000, 290, 29);
 }
 END_TEST
 
