@@ -340,10 +340,11 @@ static int timeline(int npaths, char **paths, const struct options *o)
 int main(int argc, char **argv)
 {
 #ifdef M_MMAP_THRESHOLD
-	/* Archive members of 4 MiB and more are mapped on their own and go back
-	 * to the system when a worker frees them.  glibc's moving threshold
-	 * would keep them in the heaps of the threads that allocated them: 210
-	 * instead of 160 MB peak on the zipped bench bundle with two workers. */
+	/* Buffers of 4 MiB and more (archive members) are mapped on their own:
+	 * one the member pool frees goes back to the system at once, and one
+	 * it grows is moved by remapping, not copied.  glibc's moving threshold
+	 * would keep freed ones in the heaps of the threads that allocated
+	 * them. */
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 #endif
 	static const struct option longopts[] = {

@@ -142,7 +142,8 @@ static int on_member(const struct td_archive_member *m, void *user)
 				    "%s", m->note);
 		return 0;
 	}
-	/* Also what was read of a damaged member.  The worker frees it. */
+	/* Also what was read of a damaged member.  The worker gives the buffer
+	 * back to the pool once it is parsed. */
 	struct td_input mem;
 	td_input_from_memory(&mem, NULL, 0);
 	mem.owned = td_archive_member_keep(m, &mem.owned_cap);
