@@ -220,6 +220,29 @@ static int resolve_provisional(struct td_timeline *tl)
 	return TD_OK;
 }
 
+/* Where an event is listed under several signatures, drops those whose
+ * require clauses did not all hold in its input: the diagnosis finds no such
+ * failure there, and the event stays listed under the others.  (An event
+ * under no other signature keeps its entry: it is still TLS-relevant.)  The
+ * entries of one event are next to each other before sorting. */
+static void drop_unmet_requires(struct td_timeline *tl)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < tl->n;) {
+		size_t end = i + 1;
+		while (end < tl->n && tl->e[end].event == tl->e[i].event)
+			end++;
+		bool any = end - i < 2;
+		for (size_t k = i; k < end && !any; k++)
+			any = stands(tl, tl->e[k].sig, tl->e[k].input);
+		for (size_t k = i; k < end; k++)
+			if (end - i < 2 || !any || stands(tl, tl->e[k].sig, tl->e[k].input))
+				tl->e[n++] = tl->e[k];
+		i = end;
+	}
+	tl->n = n;
+}
+
 /* ---- order ---- */
 
 struct sort_key {
@@ -629,6 +652,7 @@ int td_timeline_finish(struct td_timeline *tl, const char *const *hosts, size_t 
 {
 	if (resolve_provisional(tl))
 		return TD_E_NOMEM;
+	drop_unmet_requires(tl);
 	tl->nlocal = tl->nunknown = 0;
 	for (size_t i = 0; i < tl->n; i++) {
 		struct td_timeline_entry *e = &tl->e[i];

@@ -130,7 +130,9 @@ size_t td_timeline_drop_context(struct td_timeline *tl,
 /* Lists each event once where a signature superseded another on it
  * provisionally (it needs `require` context): under the superseding one
  * when its require clauses were all seen in the same input (as the
- * diagnosis does), else under the superseded one.  Then names each entry's
+ * diagnosis does), else under the superseded one.  An event listed under
+ * several signatures loses those whose require clauses were not all seen in
+ * its input (while one of them stands).  Then names each entry's
  * host by its input's machine, hosts[input] (when input < nhosts and it is
  * not NULL), unless the event names another computer (a different short
  * name: events forwarded from elsewhere), so that one machine has one name;

@@ -225,6 +225,34 @@ START_TEST(provisional_supersedes)
 }
 END_TEST
 
+/* An event two signatures matched is not listed under one whose require
+ * context is missing from its input; alone, it is still listed. */
+START_TEST(unmet_require_not_listed_beside_others)
+{
+	const struct ev a = { "a.log", 1, NULL, T0, TD_ZONE_UTC, 0, "" };
+	const struct ev a2 = { "a.log", 2, NULL, T0 + 1, TD_ZONE_UTC, 0, "" };
+	const struct ev b0 = { "b.log", 1, NULL, T0 + 2, TD_ZONE_UTC, 0, "" };
+	const struct ev b = { "b.log", 2, NULL, T0 + 3, TD_ZONE_UTC, 0, "" };
+	add_clause("ctx-reset", 0, 0, 1, &a); /* no backup context in input 0 */
+	add_clause("srv-alert", 0, 0, 1, &a);
+	add_clause("ctx-reset", 0, 0, 2, &a2); /* alone on its event */
+	add_clause("ctx-reset", 1, 1, 3, &b0); /* the context, input 1 */
+	add_clause("ctx-reset", 0, 1, 4, &b);
+	add_clause("srv-alert", 0, 1, 4, &b);
+	finish();
+	ck_assert_uint_eq(tl->n, 5);
+	ck_assert_str_eq(tl->e[0].sig->id, "srv-alert");
+	ck_assert_uint_eq(tl->e[0].event, 1);
+	ck_assert_str_eq(tl->e[1].sig->id, "ctx-reset");
+	ck_assert_uint_eq(tl->e[1].event, 2);
+	ck_assert_int_eq(tl->e[2].role, TD_ROLE_REQUIRE);
+	ck_assert_str_eq(tl->e[3].sig->id, "ctx-reset");
+	ck_assert_uint_eq(tl->e[3].event, 4);
+	ck_assert_str_eq(tl->e[4].sig->id, "srv-alert");
+	ck_assert_uint_eq(tl->e[4].event, 4);
+}
+END_TEST
+
 START_TEST(cap_counts_what_it_drops)
 {
 	td_timeline_free(tl);
@@ -473,6 +501,7 @@ Suite *timeline_suite(void)
 	tcase_add_test(tc, one_entry_per_event_and_signature);
 	tcase_add_test(tc, context_of_failures_not_found_is_dropped);
 	tcase_add_test(tc, provisional_supersedes);
+	tcase_add_test(tc, unmet_require_not_listed_beside_others);
 	tcase_add_test(tc, cap_counts_what_it_drops);
 	tcase_add_test(tc, excerpt_of_an_event_without_text);
 	tcase_add_test(tc, entries_take_their_inputs_machine);
