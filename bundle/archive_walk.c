@@ -236,8 +236,8 @@ static int add_shown_cp437(struct td_buf *b, const char *name)
 	/* One byte more than is shown, so that add_shown() marks the cut. */
 	for (size_t i = 0; i < n && i <= NAME_MAX_SHOWN && !rc; i++) {
 		unsigned char c = (unsigned char)name[i];
-		char enc[4];
-		size_t len = c < 0x80 ? (enc[0] = (char)c, 1) : td_utf8_put(enc, cp437_high[c - 0x80]);
+		char enc[4] = { (char)c };
+		size_t len = c < 0x80 ? 1 : td_utf8_put(enc, cp437_high[c - 0x80]);
 		rc = td_buf_add(&u, enc, len);
 	}
 	if (!rc)

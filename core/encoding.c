@@ -206,7 +206,8 @@ static void decode_utf16(bool be, struct td_bytes in, bool final, char *out, siz
 			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
 			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
 			/* Any unit of 0x80 and more sets a bit outside the low 7. */
-			__m128i high = _mm_and_si128(_mm_or_si128(a, b), _mm_set1_epi16((short)0xFF80));
+			__m128i high = _mm_and_si128(_mm_or_si128(a, b),
+						     _mm_set1_epi16((short)0xFF80));
 			if (_mm_movemask_epi8(_mm_cmpeq_epi8(high, _mm_setzero_si128())) != 0xFFFF)
 				break;
 			_mm_storeu_si128((__m128i *)(void *)(out + o), _mm_packus_epi16(a, b));

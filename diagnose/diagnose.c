@@ -436,7 +436,8 @@ static size_t host_of(struct td_diagnoser *d, const struct td_event *ev)
 	const struct td_host_votes *hv = &d->ins[d->input].votes;
 	struct td_str h = td_str_trim(ev->host);
 	for (size_t i = 0; i < hv->n; i++)
-		if (h.len == hv->v[i].len && td_str_ieq(h, td_str_make(hv->v[i].name, hv->v[i].len)))
+		if (h.len == hv->v[i].len &&
+		    td_str_ieq(h, td_str_make(hv->v[i].name, hv->v[i].len)))
 			return i + 1;
 	return 0;
 }

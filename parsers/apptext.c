@@ -219,7 +219,8 @@ static enum td_level level_word(struct td_str w)
 #undef WORD
 	/* Called for every column of every line: lengths first. */
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (w.len == words[i].len && td_str_ieq(w, td_str_make(words[i].name, words[i].len)))
+		if (w.len == words[i].len &&
+		    td_str_ieq(w, td_str_make(words[i].name, words[i].len)))
 			return words[i].level;
 	return TD_LEVEL_NONE;
 }

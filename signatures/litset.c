@@ -552,12 +552,12 @@ __attribute__((target("avx2"))) static inline __m256i nibble_buckets(const struc
 	const __m256i low4 = _mm256_set1_epi8(0x0f);
 	__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
-	__m256i m0 =
-		_mm256_and_si256(_mm256_shuffle_epi8(lo0, _mm256_and_si256(a, low4)),
-				 _mm256_shuffle_epi8(hi0, _mm256_and_si256(_mm256_srli_epi16(a, 4), low4)));
-	__m256i m1 =
-		_mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(b, low4)),
-				 _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(b, 4), low4)));
+	__m256i ahi = _mm256_and_si256(_mm256_srli_epi16(a, 4), low4);
+	__m256i bhi = _mm256_and_si256(_mm256_srli_epi16(b, 4), low4);
+	__m256i m0 = _mm256_and_si256(_mm256_shuffle_epi8(lo0, _mm256_and_si256(a, low4)),
+				      _mm256_shuffle_epi8(hi0, ahi));
+	__m256i m1 = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(b, low4)),
+				      _mm256_shuffle_epi8(hi1, bhi));
 	return _mm256_and_si256(m0, m1);
 }
 

@@ -102,9 +102,11 @@ static void check_planted(const char *const *lits, size_t nl, const char *alphab
 			unsigned r = seed >> 16;
 			if (r % every == 0 && i + 12 < n) {
 				const char *l = lits[r % nl];
-				for (size_t k = 0; l[k] && i < n; k++)
-					text[i++] = (char)((r & 2) && l[k] >= 'a' && l[k] <= 'z' ? l[k] - 32
-												  : l[k]);
+				bool upper = r & 2;
+				for (size_t k = 0; l[k] && i < n; k++) {
+					bool letter = l[k] >= 'a' && l[k] <= 'z';
+					text[i++] = (char)(upper && letter ? l[k] - 32 : l[k]);
+				}
 				i--;
 				continue;
 			}
