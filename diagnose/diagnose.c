@@ -434,12 +434,8 @@ static size_t host_of(struct td_diagnoser *d, const struct td_event *ev)
 	if (!ev->host.len || d->input >= d->nins)
 		return 0;
 	const struct td_host_votes *hv = &d->ins[d->input].votes;
-	struct td_str h = td_str_trim(ev->host);
-	for (size_t i = 0; i < hv->n; i++)
-		if (h.len == hv->v[i].len &&
-		    td_str_ieq(h, td_str_make(hv->v[i].name, hv->v[i].len)))
-			return i + 1;
-	return 0;
+	size_t i = td_host_votes_find(hv, ev->host);
+	return i < hv->n ? i + 1 : 0;
 }
 
 static struct acc *acc_for(struct td_diagnoser *d, size_t sig, size_t host)

@@ -7,17 +7,26 @@
 
 #include "err.h"
 
+size_t td_host_votes_find(const struct td_host_votes *hv, struct td_str name)
+{
+	name = td_str_trim(name);
+	for (size_t i = 0; i < hv->n; i++)
+		if (name.len == hv->v[i].len &&
+		    td_str_ieq(name, td_str_make(hv->v[i].name, hv->v[i].len)))
+			return i;
+	return hv->n;
+}
+
 int td_host_vote(struct td_host_votes *hv, struct td_str name, uint64_t weight)
 {
 	name = td_str_trim(name);
 	if (!name.len)
 		return TD_OK;
-	for (size_t i = 0; i < hv->n; i++)
-		if (name.len == hv->v[i].len &&
-		    td_str_ieq(name, td_str_make(hv->v[i].name, hv->v[i].len))) {
-			hv->v[i].count += weight;
-			return TD_OK;
-		}
+	size_t i = td_host_votes_find(hv, name);
+	if (i < hv->n) {
+		hv->v[i].count += weight;
+		return TD_OK;
+	}
 	if (hv->n == TD_HOST_VOTES)
 		return TD_OK; /* more names than kept: the first ones decide */
 	char *copy = td_str_dup(name);

@@ -33,6 +33,9 @@ struct td_host_votes {
 
 /* Counts one event's computer name (empty names are ignored). */
 int td_host_vote(struct td_host_votes *hv, struct td_str name, uint64_t weight) TD_WUR;
+/* The index of name (trimmed, compared case-insensitively) among the
+ * votes, or hv->n when it is not there. */
+size_t td_host_votes_find(const struct td_host_votes *hv, struct td_str name);
 void td_host_votes_release(struct td_host_votes *hv);
 
 /* The short name of a computer name: its first DNS label, unless the name
