@@ -473,17 +473,23 @@ static void scan_wm(const struct td_litset *ls, const struct wm *w, const unsign
 		a = wm_step(ls, w, t, n, a, sc);
 }
 
+/* When pair p is the folded pair c0 c1 at pos, verifies its literals. */
+static inline void pair_literals(const struct td_litset *ls, const struct pair *p,
+				 unsigned char c0, unsigned char c1, const unsigned char *t,
+				 size_t n, size_t pos, struct td_litscan *sc)
+{
+	if (p->b0 != c0 || p->b1 != c1)
+		return;
+	for (uint32_t id = p->first; id != NONE; id = ls->pair_next[id])
+		hit(ls, t, n, pos, id, sc);
+}
+
 static void pair_candidates(const struct td_litset *ls, const unsigned char *t, size_t n,
 			    size_t pos, struct td_litscan *sc)
 {
 	unsigned char c0 = fold[t[pos]], c1 = fold[t[pos + 1]];
-	for (size_t k = 0; k < ls->npairs; k++) {
-		const struct pair *p = &ls->pairs[k];
-		if (p->b0 != c0 || p->b1 != c1)
-			continue;
-		for (uint32_t id = p->first; id != NONE; id = ls->pair_next[id])
-			hit(ls, t, n, pos, id, sc);
-	}
+	for (size_t k = 0; k < ls->npairs; k++)
+		pair_literals(ls, &ls->pairs[k], c0, c1, t, n, pos, sc);
 }
 
 #ifdef TD_HAVE_SSE2
@@ -527,13 +533,8 @@ static void bucket_candidates(const struct td_litset *ls, const unsigned char *t
 	while (buckets) {
 		unsigned b = (unsigned)__builtin_ctz(buckets);
 		buckets &= buckets - 1;
-		for (unsigned k = ls->bucket_first[b]; k != 0xff; k = ls->pair_bucket_next[k]) {
-			const struct pair *p = &ls->pairs[k];
-			if (p->b0 != c0 || p->b1 != c1)
-				continue;
-			for (uint32_t id = p->first; id != NONE; id = ls->pair_next[id])
-				hit(ls, t, n, pos, id, sc);
-		}
+		for (unsigned k = ls->bucket_first[b]; k != 0xff; k = ls->pair_bucket_next[k])
+			pair_literals(ls, &ls->pairs[k], c0, c1, t, n, pos, sc);
 	}
 }
 
