@@ -102,6 +102,12 @@ static size_t smallest(const struct td_bufpool *pool)
 	return min;
 }
 
+static void free_all(void **p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i]);
+}
+
 /* The largest idle buffer, or SLOTS when none is idle (lock held). */
 static size_t largest(const struct td_bufpool *pool)
 {
@@ -120,6 +126,10 @@ void *td_bufpool_get(struct td_bufpool *pool, size_t n, size_t held, size_t *cap
 		*cap = n;
 		return big_alloc(n);
 	}
+	/* Idle buffers freed to make room, once the lock is released (one
+	 * look frees fewer than SLOTS). */
+	void *drop[SLOTS];
+	size_t ndrop = 0;
 	pthread_mutex_lock(&pool->mu);
 	struct slot grow = { NULL, 0 };
 	for (;;) {
@@ -129,6 +139,7 @@ void *td_bufpool_get(struct td_bufpool *pool, size_t n, size_t held, size_t *cap
 			pool->used += s.cap;
 			pool->hits++;
 			pthread_mutex_unlock(&pool->mu);
+			free_all(drop, ndrop);
 			*cap = s.cap;
 			return s.p;
 		}
@@ -139,18 +150,27 @@ void *td_bufpool_get(struct td_bufpool *pool, size_t n, size_t held, size_t *cap
 			size_t others = pool->idle_bytes - pool->idle[largest(pool)].cap;
 			if (pool->used + others + n <= pool->budget)
 				break;
-			free(take_idle(pool, smallest(pool)).p);
+			drop[ndrop++] = take_idle(pool, smallest(pool)).p;
 		}
 		/* Others' buffers come back as they are parsed; the caller's own
 		 * never do while it waits here. */
 		if (pool->used + n <= pool->budget || pool->used <= held)
 			break;
+		if (ndrop) {
+			/* Free them before waiting (then look again). */
+			pthread_mutex_unlock(&pool->mu);
+			free_all(drop, ndrop);
+			ndrop = 0;
+			pthread_mutex_lock(&pool->mu);
+			continue;
+		}
 		pthread_cond_wait(&pool->back, &pool->mu);
 	}
 	if (pool->nidle)
 		grow = take_idle(pool, largest(pool));
 	pool->used += n; /* counted before the lock goes: others see it */
 	pthread_mutex_unlock(&pool->mu);
+	free_all(drop, ndrop);
 	void *p = grow.p ? realloc(grow.p, n) : big_alloc(n);
 	if (!p) {
 		free(grow.p);
@@ -199,8 +219,7 @@ void td_bufpool_give(struct td_bufpool *pool, void *p, size_t cap)
 		drop[ndrop++] = take_idle(pool, smallest(pool)).p;
 	pthread_cond_broadcast(&pool->back);
 	pthread_mutex_unlock(&pool->mu);
-	for (size_t i = 0; i < ndrop; i++)
-		free(drop[i]);
+	free_all(drop, ndrop);
 }
 
 size_t td_bufpool_used(struct td_bufpool *pool)
